@@ -1,0 +1,3 @@
+from sheetmap.cli import main
+
+main()

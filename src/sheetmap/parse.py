@@ -1,0 +1,425 @@
+"""Matched tables -> the typed `Roadmap`, every bad cell reported.
+
+Each cell goes through one field reader for its column's kind; a bad value
+becomes a Problem at that cell and the field is left empty, so one pass
+finds every mistake. References are checked last, against every ID that
+exists, even in rows that had other problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheetmap.config import Config
+from sheetmap.model import (
+    EMPTY,
+    Feedback,
+    Idea,
+    Initiative,
+    Objective,
+    Rich,
+    Roadmap,
+    Sprint,
+    Task,
+    Theme,
+)
+from sheetmap.report import Report
+from sheetmap.sanitize import plain_text, render_markdown
+from sheetmap.schema import SHEETS_BY_NAME, Column, fold
+from sheetmap.slugs import SlugRegistry
+from sheetmap.sources.table import FormulaWithoutValue, RawSheet, is_blank
+from sheetmap.tables import Record, Table, match_tables
+from sheetmap.theming import theme_color, text_color_on
+from sheetmap.values import BadValue, clean_text, display, parse_choice, parse_color, parse_date, parse_list
+from sheetmap.values import parse_number, suggest
+
+
+@dataclass
+class _Reader:
+    """Reads typed fields from records, reporting problems as it goes."""
+
+    config: Config
+    report: Report
+    #: sheets whose required columns are missing: their empty cells are not reported again
+    missing_columns: set[tuple[str, str]] = field(default_factory=set)
+
+    def fields(self, record: Record, sheet: str) -> dict[str, Any]:
+        spec = SHEETS_BY_NAME[sheet]
+        return {column.name: self.field(record, sheet, column) for column in spec.columns}
+
+    def field(self, record: Record, sheet: str, column: Column) -> Any:
+        value = record.value(column.name)
+        cell = record.cell(column.name)
+        place = record.place
+        if isinstance(value, FormulaWithoutValue):
+            self.report.add(
+                place.problem(
+                    "formula-without-value",
+                    f"{column.name} holds the formula {value.formula} but the file has no computed value for it "
+                    "(it was written by a program and never opened in a spreadsheet app).",
+                    column=column.name,
+                    cell=cell,
+                    value=value.formula,
+                    fix="Open the workbook in Excel, LibreOffice or Google Sheets and save it, "
+                    "or type the value instead of the formula.",
+                )
+            )
+            value = None
+        if is_blank(value):
+            if column.required and (sheet, column.name) not in self.missing_columns and cell:
+                self.report.add(
+                    place.problem(
+                        "missing-value",
+                        f"{column.name} is empty; every row of {sheet} needs one.",
+                        column=column.name,
+                        cell=cell,
+                        value="",
+                        fix=f"Fill in {column.name} ({column.help.rstrip('.')}), or delete the row.",
+                    )
+                )
+            return _empty(column)
+        try:
+            return self._typed(value, column, place.sheet, record)
+        except BadValue as bad:
+            self.report.add(
+                place.problem(bad.code, bad.message, column=column.name, cell=cell, value=display(value), fix=bad.fix)
+            )
+            return _empty(column)
+
+    def _typed(self, value: Any, column: Column, tab: str, record: Record) -> Any:
+        kind = column.kind
+        if kind == "choice":
+            return parse_choice(value, column.name, column.choices, self.config.synonyms.get(column.choice_set))
+        if kind == "date":
+            return parse_date(
+                value, column.name, date1904=record.place.date1904, date_format=self.config.date_format
+            )
+        if kind == "number":
+            return parse_number(value, column.name, minimum=None if column.name == "Rank" else 0)
+        if kind == "color":
+            return parse_color(value, column.name)
+        if kind in ("list", "reflist"):
+            return parse_list(value)
+        if kind == "markdown":
+            return self._markdown(value, column, record)
+        text, disguised = clean_text(value)
+        if disguised:
+            self.report.add(
+                record.place.problem(
+                    "invisible-characters",
+                    f"{column.name} '{text}' contained invisible or text-direction characters; they were removed.",
+                    column=column.name,
+                    cell=record.cell(column.name),
+                    value=text,
+                    fix="Retype the cell; such characters can make text read differently than it is.",
+                )
+            )
+        return text
+
+    def _markdown(self, value: Any, column: Column, record: Record) -> Rich:
+        source, _ = clean_text(value)
+        html, removed = render_markdown(source)
+        if removed:
+            self.report.add(
+                record.place.problem(
+                    "unsafe-content",
+                    f"{column.name} contains {', '.join(removed)}, which sheetmap removed from the site.",
+                    column=column.name,
+                    cell=record.cell(column.name),
+                    value=source[:80],
+                    fix="Use Markdown (**bold**, [link](https://…), lists) instead of HTML, "
+                    "and only http, https or mailto links.",
+                )
+            )
+        return Rich(plain_text(html), html)
+
+
+def _empty(column: Column) -> Any:
+    if column.kind in ("list", "reflist"):
+        return ()
+    if column.kind == "markdown":
+        return EMPTY
+    if column.kind in ("date", "number"):
+        return None
+    return ""
+
+
+def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) -> Roadmap:
+    """The full (internal) roadmap from raw sheets; problems go to `report`."""
+    tables = match_tables(
+        raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases
+    )
+    reader = _Reader(config, report)
+    for name, table in tables.items():
+        for column in table.spec.columns:
+            if column.required and column.name not in table.columns:
+                reader.missing_columns.add((name, column.name))
+
+    rows = {name: [(r, reader.fields(r, name)) for r in table.records] for name, table in tables.items()}
+    rows = {name: _unique(name, tables[name], recs, report) for name, recs in rows.items()}
+    ids = _Ids({name: [f[_id_column(name)] for _, f in recs if f[_id_column(name)]] for name, recs in rows.items()})
+    refs = _RefChecker(ids, report, tables)
+
+    objectives = tuple(_objective(r, f, config) for r, f in rows.get("Objectives", []))
+    initiatives = tuple(
+        _initiative(r, f, config, refs, n) for n, (r, f) in enumerate(rows.get("Initiatives", []))
+    )
+    ideas = tuple(_idea(r, f, config, refs) for r, f in rows.get("Ideas", []))
+    feedback = tuple(_feedback(r, f, refs) for r, f in rows.get("Feedback", []))
+    tasks = tuple(_task(r, f, refs, "Sprints" in tables) for r, f in rows.get("Tasks", []))
+    sprints = _sprints(rows.get("Sprints", []), tasks)
+    themes = _themes(rows.get("Themes", []), initiatives)
+
+    return _with_slugs(
+        Roadmap(
+            audience="internal",
+            initiatives=initiatives,
+            ideas=ideas,
+            objectives=objectives,
+            themes=themes,
+            feedback=feedback,
+            sprints=sprints,
+            tasks=tasks,
+            request_counts=count_requests(feedback, initiatives, ideas),
+        )
+    )
+
+
+def _id_column(sheet: str) -> str:
+    return {"Themes": "Name", "Sprints": "Sprint"}.get(sheet, "ID")
+
+
+def _unique(sheet: str, table: Table, records: list[tuple[Record, dict[str, Any]]], report: Report) -> list[
+    tuple[Record, dict[str, Any]]
+]:
+    """Drop rows whose ID repeats an earlier one, reporting each repeat."""
+    id_column = _id_column(sheet)
+    first: dict[str, Record] = {}
+    kept = []
+    for record, fields in records:
+        key = fold(fields.get(id_column) or "")
+        if not key:
+            if sheet in ("Feedback",):
+                kept.append((record, fields))
+            continue  # a row without its ID was reported as missing-value
+        if key in first:
+            earlier = first[key]
+            report.add(
+                record.place.problem(
+                    "duplicate-id",
+                    f"{id_column} '{fields[id_column]}' is used twice: also at "
+                    f"{earlier.place.sheet}!{earlier.cell(id_column)}.",
+                    column=id_column,
+                    cell=record.cell(id_column),
+                    value=fields[id_column],
+                    fix=f"Give this row its own {id_column}, or delete the copy.",
+                )
+            )
+            continue
+        first[key] = record
+        kept.append((record, fields))
+    return kept
+
+
+class _Ids:
+    """Existing IDs per sheet, found case-insensitively."""
+
+    def __init__(self, ids: Mapping[str, list[str]]) -> None:
+        self.by_sheet = {sheet: {fold(i): i for i in values} for sheet, values in ids.items()}
+
+    def resolve(self, sheets: Iterable[str], value: str) -> str | None:
+        key = fold(value)
+        for sheet in sheets:
+            found = self.by_sheet.get(sheet, {}).get(key)
+            if found:
+                return found
+        return None
+
+    def all(self, sheets: Iterable[str]) -> list[str]:
+        return [i for s in sheets for i in self.by_sheet.get(s, {}).values()]
+
+
+@dataclass
+class _RefChecker:
+    ids: _Ids
+    report: Report
+    tables: Mapping[str, Table]
+
+    def one(self, record: Record, column: str, value: str, targets: tuple[str, ...]) -> str:
+        """The canonical ID `value` points at, or '' after reporting an unknown reference."""
+        if not value:
+            return ""
+        found = self.ids.resolve(targets, value)
+        if found:
+            return found
+        self._unknown(record, column, value, targets)
+        return ""
+
+    def many(self, record: Record, column: str, values: tuple[str, ...], targets: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(x for x in (self.one(record, column, v, targets) for v in values) if x)
+
+    def _unknown(self, record: Record, column: str, value: str, targets: tuple[str, ...]) -> None:
+        present = [t for t in targets if t in self.tables]
+        names = " or ".join(targets)
+        if not present:
+            message = f"{column} '{value}' points at the {names} sheet, but the workbook has none."
+            fix = f"Add a {targets[0]} sheet with a row for '{value}', or clear this cell."
+        else:
+            near = suggest(value, self.ids.all(present), cutoff=0.7)
+            hint = f" Did you mean '{near}'?" if near else ""
+            message = f"{column} '{value}' is not an ID in the {names} sheet.{hint}"
+            fix = f"Change it to '{near}'." if near else f"Use an ID from the {names} sheet, or clear the cell."
+        self.report.add(
+            record.place.problem(
+                "unknown-reference", message, column=column, cell=record.cell(column), value=value, fix=fix
+            )
+        )
+
+
+def _visibility(fields: dict[str, Any], config: Config) -> str:
+    return fields.get("Visibility") or config.default_visibility
+
+
+def _objective(record: Record, f: dict[str, Any], config: Config) -> Objective:
+    results: tuple[str, ...] = ()
+    if f["Key results"]:
+        # one key result per line as written (Markdown would join the lines)
+        source, _ = clean_text(record.value("Key results"))
+        lines = (line.lstrip("-*• ").strip() for line in source.splitlines())
+        results = tuple(plain_text(render_markdown(line)[0]) for line in lines if line)
+    return Objective(
+        id=f["ID"],
+        title=f["Objective"],
+        key_results=results,
+        period=f["Period"],
+        visibility=_visibility(f, config),
+        place=record.place,
+    )
+
+
+def _initiative(record: Record, f: dict[str, Any], config: Config, refs: _RefChecker, sequence: int) -> Initiative:
+    return Initiative(
+        id=f["ID"],
+        title=f["Title"],
+        horizon=f["Horizon"],
+        theme=f["Theme"],
+        tags=f["Tags"],
+        objectives=refs.many(record, "Objectives", f["Objectives"], ("Objectives",)),
+        problem=f["Problem"],
+        description=f["Description"],
+        outcome=f["Outcome"],
+        owner=f["Owner"],
+        visibility=_visibility(f, config),
+        rank=f["Rank"],
+        completed=f["Completed"],
+        notes=f["Notes"],
+        sequence=sequence,
+        place=record.place,
+    )
+
+
+def _idea(record: Record, f: dict[str, Any], config: Config, refs: _RefChecker) -> Idea:
+    return Idea(
+        id=f["ID"],
+        title=f["Title"],
+        initiative=refs.one(record, "Initiative", f["Initiative"], ("Initiatives",)),
+        stage=f["Stage"],
+        hypothesis=f["Hypothesis"],
+        user_story=f["User story"],
+        description=f["Description"],
+        metric=f["Metric"],
+        target=f["Target"],
+        actual=f["Actual"],
+        effort=f["Effort"],
+        value=f["Value"],
+        visibility=_visibility(f, config),
+        place=record.place,
+    )
+
+
+def _feedback(record: Record, f: dict[str, Any], refs: _RefChecker) -> Feedback:
+    return Feedback(
+        id=f["ID"],
+        item=refs.one(record, "Item", f["Item"], ("Ideas", "Initiatives")),
+        text=f["Feedback"],
+        customer=f["Customer"],
+        source=f["Source"],
+        date=f["Date"],
+    )
+
+
+def _task(record: Record, f: dict[str, Any], refs: _RefChecker, have_sprints: bool) -> Task:
+    sprint = f["Sprint"]
+    if have_sprints:
+        sprint = refs.one(record, "Sprint", sprint, ("Sprints",))
+    return Task(
+        id=f["ID"],
+        title=f["Title"],
+        sprint=sprint,
+        item=refs.one(record, "Item", f["Item"], ("Ideas", "Initiatives")),
+        status=f["Status"] or "To do",
+        estimate=f["Estimate"],
+        assignee=f["Assignee"],
+        done_on=f["Done on"],
+        place=record.place,
+    )
+
+
+def _sprints(records: list[tuple[Record, dict[str, Any]]], tasks: tuple[Task, ...]) -> tuple[Sprint, ...]:
+    if records:
+        return tuple(
+            Sprint(name=f["Sprint"], start=f["Start"], end=f["End"], goal=f["Goal"], team=f["Team"], place=r.place)
+            for r, f in records
+        )
+    # Without a Sprints sheet (a Jira export), the sprints are the tasks' own.
+    names = dict.fromkeys(t.sprint for t in tasks if t.sprint)
+    return tuple(Sprint(name=n) for n in names)
+
+
+def _themes(records: list[tuple[Record, dict[str, Any]]], initiatives: tuple[Initiative, ...]) -> tuple[Theme, ...]:
+    themes: dict[str, Theme] = {}
+    for _, f in records:
+        color = f["Color"] or theme_color(f["Name"])
+        themes[fold(f["Name"])] = Theme(f["Name"], color, f["Description"], ink=text_color_on(color))
+    for i in initiatives:
+        if i.theme and fold(i.theme) not in themes:
+            color = theme_color(i.theme)
+            themes[fold(i.theme)] = Theme(i.theme, color, ink=text_color_on(color))
+    return tuple(themes.values())
+
+
+def count_requests(
+    feedback: Iterable[Feedback], initiatives: Iterable[Initiative], ideas: Iterable[Idea]
+) -> dict[str, int]:
+    """Feedback entries per item; an initiative also counts those on its ideas."""
+    per_item: dict[str, int] = {}
+    for entry in feedback:
+        if entry.item:
+            per_item[entry.item] = per_item.get(entry.item, 0) + 1
+    counts = dict(per_item)
+    for idea in ideas:
+        if idea.initiative and idea.id in per_item:
+            counts[idea.initiative] = counts.get(idea.initiative, 0) + per_item[idea.id]
+    known = {i.id for i in initiatives} | {i.id for i in ideas}
+    return {k: v for k, v in counts.items() if k in known}
+
+
+def _with_slugs(roadmap: Roadmap) -> Roadmap:
+    """Give every record that becomes a page or an anchor its slug, once, in sheet order."""
+    from dataclasses import replace
+
+    def assign(items: tuple[Any, ...], key: Callable[[Any], str]) -> tuple[Any, ...]:
+        registry = SlugRegistry()
+        return tuple(replace(x, slug=registry.slug(key(x))) for x in items)
+
+    return replace(
+        roadmap,
+        initiatives=assign(roadmap.initiatives, lambda x: x.id),
+        ideas=assign(roadmap.ideas, lambda x: x.id),
+        objectives=assign(roadmap.objectives, lambda x: x.id),
+        themes=assign(roadmap.themes, lambda x: x.name),
+        sprints=assign(roadmap.sprints, lambda x: x.name),
+    )
+

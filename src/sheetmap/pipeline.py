@@ -1,0 +1,104 @@
+"""The build, as a short pipeline: read -> validate -> project -> render -> publish.
+
+The CLI, `sheetmap serve` and the MkDocs plugin all call these functions;
+none of them knows about click or MkDocs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sheetmap import rules
+from sheetmap.audience import project
+from sheetmap.config import Config
+from sheetmap.model import Roadmap
+from sheetmap.parse import build_roadmap
+from sheetmap.publish import publish
+from sheetmap.render.site import write_site
+from sheetmap.render.views import SiteView
+from sheetmap.report import Report
+from sheetmap.sources import read_sources
+
+
+@dataclass
+class Loaded:
+    """A validated roadmap (full, internal) and everything found wrong with it."""
+
+    roadmap: Roadmap
+    report: Report
+    sources: tuple[str, ...]
+
+
+@dataclass
+class BuildResult:
+    loaded: Loaded
+    audience: str
+    out: Path
+    written: bool = False
+    files: int = 0
+    seconds: float = 0.0
+    roadmap: Roadmap | None = field(default=None)
+
+    def summary(self, title: str) -> str:
+        """'Built public site: 18 initiatives (5 now, 6 next, 4 later, 3 done) from 'Acme' in 0.6 s → site/'."""
+        items = self.roadmap.initiatives if self.roadmap else ()
+        counts = ", ".join(
+            f"{sum(1 for i in items if i.horizon == h)} {h.lower()}" for h in ("Now", "Next", "Later", "Done")
+        )
+        return (
+            f"Built {self.audience} site: {len(items)} initiative{'s' if len(items) != 1 else ''} "
+            f"({counts}) from '{title}' in {self.seconds:.1f} s → {self.out}/"
+        )
+
+
+def load(sources: tuple[str, ...] | list[str], config: Config) -> Loaded:
+    """Read every source and validate it. Raises SheetmapError only for unreadable sources."""
+    raw = read_sources(list(sources))
+    report = Report(config.rules)
+    roadmap = build_roadmap(raw, config, report)
+    rules.check(roadmap, report)
+    return Loaded(roadmap, report, tuple(sources))
+
+
+def previous_roadmap(out: Path) -> dict[str, object] | None:
+    """The roadmap.json already published in `out`, for the change feed; None if absent or unreadable."""
+    try:
+        data = json.loads((out / "roadmap.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def build(
+    sources: tuple[str, ...] | list[str],
+    config: Config,
+    *,
+    audience: str,
+    out: Path,
+    strict: bool = False,
+    previous: dict[str, object] | None = None,
+) -> BuildResult:
+    """Validate, and when the report allows it, publish the site for `audience` into `out`.
+
+    With errors (or warnings under `strict`) nothing is written and `out`
+    stays exactly as it was.
+    """
+    started = time.perf_counter()
+    loaded = load(sources, config)
+    result = BuildResult(loaded, audience, out)
+    if not loaded.report.ok(strict=strict):
+        return result
+    projected = project(loaded.roadmap, audience)
+    view = SiteView(projected, config, previous if previous is not None else previous_roadmap(out))
+
+    def write(folder: Path) -> None:
+        result.files = write_site(view, folder, config.templates)
+
+    publish(out, write)
+    result.written = True
+    result.roadmap = projected
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,76 @@
+"""`roadmap.json`: the published data, for embedding and for tools."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sheetmap.model import Idea, Initiative
+from sheetmap.render.views import SiteView, initiative_url
+
+
+def roadmap_data(view: SiteView) -> dict[str, Any]:
+    """The JSON document of SPEC §6, built from the projected roadmap only."""
+    roadmap = view.roadmap
+    return {
+        "audience": roadmap.audience,
+        "title": view.config.title,
+        "initiatives": [_initiative(view, i) for i in roadmap.initiatives],
+        "objectives": [
+            {
+                "id": o.id,
+                "title": o.title,
+                "key_results": list(o.key_results),
+                "period": o.period,
+                "url": f"objectives/index.html#{o.slug}",
+                "initiatives": [i.id for i in view.initiatives_by_objective.get(o.id, [])],
+            }
+            for o in roadmap.objectives
+        ],
+        "themes": [{"name": t.name, "color": t.color, "description": t.description} for t in roadmap.themes],
+    }
+
+
+def _initiative(view: SiteView, i: Initiative) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": i.id,
+        "title": i.title,
+        "horizon": i.horizon,
+        "theme": i.theme,
+        "tags": list(i.tags),
+        "objectives": list(i.objectives),
+        "url": initiative_url(i),
+        "problem": i.problem.html,
+        "description": i.description.html,
+        "outcome": i.outcome,
+        "rank": i.rank,
+        "completed": i.completed.isoformat() if i.completed else None,
+        "requests": view.requests(i.id),
+        "ideas": [_idea(view, x) for x in view.ideas_by_initiative.get(i.id, [])],
+    }
+    if view.internal:
+        data.update(visibility=i.visibility, owner=i.owner, notes=i.notes.html)
+    return data
+
+
+def _idea(view: SiteView, x: Idea) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": x.id,
+        "title": x.title,
+        "stage": x.stage,
+        "hypothesis": x.hypothesis,
+        "user_story": x.user_story,
+        "description": x.description.html,
+        "metric": x.metric,
+        "target": x.target,
+        "actual": x.actual,
+        "requests": view.requests(x.id),
+    }
+    if view.internal:
+        data.update(visibility=x.visibility, effort=x.effort, value=x.value)
+    return data
+
+
+def dumps(data: Any) -> bytes:
+    """Stable, readable JSON bytes: same data, same bytes."""
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

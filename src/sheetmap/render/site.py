@@ -1,0 +1,129 @@
+"""Render the projected roadmap into the files of the static site.
+
+Templates resolve from the team's `site_templates/` first, then the
+built-in theme; a team's template can extend the built-in one it replaces
+with `{% extends "default:card.html" %}`. Static files resolve the same
+way. `site_files` yields `(path, bytes)` pairs, so the CLI writes them to
+a folder and the MkDocs plugin hands them to MkDocs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sheetmap.config import Config
+from sheetmap.render.data import dumps, roadmap_data
+from sheetmap.render.views import SiteView, initiative_url
+
+THEME_PACKAGE = "sheetmap.themes.default"
+#: Content-Security-Policy of every page: the site needs nothing inline and no other host.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'"
+)
+
+#: Extra page generators (the sprint view, the feed, …) register here:
+#: each takes the view and the Jinja environment and yields (path, bytes).
+PageGenerator = Callable[[SiteView, jinja2.Environment], Iterator[tuple[str, bytes]]]
+GENERATORS: list[PageGenerator] = []
+
+
+def page_generator(func: PageGenerator) -> PageGenerator:
+    GENERATORS.append(func)
+    return func
+
+
+def _builtin_templates() -> jinja2.BaseLoader:
+    return jinja2.PackageLoader(THEME_PACKAGE, "templates")
+
+
+def environment(templates: Path | None) -> jinja2.Environment:
+    """The Jinja environment: user overrides, then `default:`-prefixed and plain built-ins."""
+    return _environment(str(templates) if templates else "")
+
+
+@lru_cache(maxsize=4)
+def _environment(templates: str) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if templates:
+        loaders.append(jinja2.FileSystemLoader(templates))
+    builtin = _builtin_templates()
+    loaders += [jinja2.PrefixLoader({"default": builtin}, delimiter=":"), builtin]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals["initiative_url"] = initiative_url
+    env.globals["csp"] = CSP
+    return env
+
+
+def render(env: jinja2.Environment, template: str, view: SiteView, root: str, **context: Any) -> bytes:
+    """One page; `root` is the relative path from the page to the site root ('.' or '..')."""
+    page = env.get_template(template)
+    return page.render(view=view, roadmap=view.roadmap, config=view.config, root=root, **context).encode("utf-8")
+
+
+def site_files(view: SiteView, templates: Path | None = None) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site, in a fixed order."""
+    env = environment(templates)
+    yield "index.html", render(env, "index.html", view, ".", page="board")
+    for item in view.roadmap.initiatives:
+        yield initiative_url(item), render(env, "initiative.html", view, "..", page="initiative", item=item)
+    yield "completed/index.html", render(env, "completed.html", view, "..", page="completed")
+    yield "objectives/index.html", render(env, "objectives.html", view, "..", page="objectives")
+    for generate in GENERATORS:
+        yield from generate(view, env)
+    yield "roadmap.json", dumps(roadmap_data(view))
+    yield from static_files(view.config, templates)
+    yield "assets/themes.css", theme_css(view)
+
+
+def static_files(config: Config, templates: Path | None) -> Iterator[tuple[str, bytes]]:
+    """The theme's static files (user overrides first) and the team's logo and favicon."""
+    builtin = resources.files(THEME_PACKAGE) / "static"
+    names = sorted(p.name for p in builtin.iterdir() if p.is_file())
+    override_dir = templates / "static" if templates else None
+    if override_dir and override_dir.is_dir():
+        names = sorted(set(names) | {p.name for p in override_dir.iterdir() if p.is_file()})
+    for name in names:
+        override = override_dir / name if override_dir else None
+        if override and override.is_file():
+            yield f"assets/{name}", override.read_bytes()
+        else:
+            yield f"assets/{name}", (builtin / name).read_bytes()
+    for path in (config.logo, config.favicon):
+        if path and path.is_file():
+            yield f"assets/{path.name}", path.read_bytes()
+
+
+def theme_css(view: SiteView) -> bytes:
+    """The brand colour and one class per theme, so pages need no inline styles (CSP)."""
+    lines = [f":root {{ --brand: {view.config.brand_color}; }}"]
+    for theme in view.roadmap.themes:
+        lines.append(f".theme-{theme.slug} {{ --theme: {theme.color}; --theme-ink: {theme.ink}; }}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def write_site(view: SiteView, folder: Path, templates: Path | None = None) -> int:
+    """Write every file into `folder` (a fresh one); returns the number of files."""
+    count = 0
+    made: set[Path] = set()
+    for relative, data in site_files(view, templates):
+        target = folder / relative
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        count += 1
+    return count

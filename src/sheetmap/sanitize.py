@@ -1,0 +1,101 @@
+"""Markdown cells -> safe HTML, and a note of anything that was removed.
+
+python-markdown renders; nh3 (ammonia) keeps only an allowlist of tags,
+attributes and URL schemes. What nh3 dropped is found by comparing the tags
+and attributes before and after, so the user learns which cell held a
+script or a `javascript:` link (`unsafe-content`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+#: Exactly what Markdown itself produces: raw HTML typed into a cell is
+#: removed (and reported) even when it would be harmless.
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img",
+    "li", "ol", "p", "pre", "strong", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+#: Attributes nh3 adds itself; they are not something the cell lost.
+_ADDED = {("a", "rel")}
+
+
+def _only_https_images(element: str, attribute: str, value: str) -> str | None:
+    # An image loads without a click, so only encrypted sources are allowed.
+    if element == "img" and attribute == "src" and not value.lower().startswith("https://"):
+        return None
+    return value
+
+
+class _Inventory(HTMLParser):
+    """Counts the tags and (tag, attribute, value) triples of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: Counter[tuple[str, ...]] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.items[(tag,)] += 1
+        for name, value in attrs:
+            if (tag, name) not in _ADDED:
+                self.items[(tag, name, (value or "").strip())] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def _inventory(fragment: str) -> Counter[tuple[str, ...]]:
+    parser = _Inventory()
+    parser.feed(fragment)
+    parser.close()
+    return parser.items
+
+
+def _describe(item: tuple[str, ...]) -> str:
+    if len(item) == 1:
+        return f"a <{item[0]}> element"
+    tag, attribute, value = item
+    if tag == "img" and attribute == "src":
+        return "an image not served over https"
+    if attribute in ("href", "src") and ":" in value:
+        return f"a '{value.split(':', 1)[0].strip().lower()}:' link"
+    return f"the {attribute} attribute of <{tag}>"
+
+
+_MARKDOWN = markdown.Markdown(extensions=["sane_lists", "nl2br", "fenced_code"])
+
+
+@lru_cache(maxsize=65536)
+def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
+    """Markdown -> (sanitised HTML, descriptions of what was removed).
+
+    Cached by content: the same description rendered for several pages, or
+    again by `sheetmap serve`, costs nothing.
+    """
+    if not source.strip():
+        return "", ()
+    _MARKDOWN.reset()
+    raw = _MARKDOWN.convert(source)
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        attribute_filter=_only_https_images,
+        link_rel="noopener noreferrer",
+    )
+    lost = _inventory(raw) - _inventory(clean)
+    removed = tuple(sorted({_describe(item) for item in lost}))
+    return clean, removed
+
+
+def plain_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, for search and page descriptions."""
+    return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())

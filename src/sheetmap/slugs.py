@@ -1,0 +1,53 @@
+"""The one way an ID becomes part of a URL or a file name.
+
+Every page path is `<folder>/<slug>.html` with a slug from `slugify`, which
+can only produce `[a-z0-9-]`, never `.` or `/`, so no cell value can name a
+file outside the output folder, whatever it holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MAX_SLUG = 64
+_NOT_SAFE = re.compile(r"[^a-z0-9]+")
+#: Names Windows refuses as files, whatever the extension.
+_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def slugify(text: str) -> str:
+    """A non-empty, lower-case ASCII slug of `text` (letters, digits, single hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NOT_SAFE.sub("-", ascii_text).strip("-")[:MAX_SLUG].strip("-")
+    if not slug:
+        # Non-Latin IDs (e.g. Cyrillic) keep a stable, unique-enough name.
+        return "id-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    if slug in _DEVICES:
+        return f"{slug}-item"
+    return slug
+
+
+class SlugRegistry:
+    """Hands out slugs that are unique within one folder, in the order asked.
+
+    `INIT-1` and `init 1` both slugify to `init-1`; the second gets
+    `init-1-2`, so case-insensitive file systems never merge two pages.
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._given: dict[str, str] = {}
+
+    def slug(self, key: str) -> str:
+        if key in self._given:
+            return self._given[key]
+        base = slugify(key)
+        candidate, n = base, 1
+        while candidate in self._taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._taken.add(candidate)
+        self._given[key] = candidate
+        return candidate

@@ -1,0 +1,114 @@
+"""Read .xlsx/.xlsm workbooks with openpyxl into raw tables.
+
+openpyxl's read-only mode streams each sheet's XML. We drive its sheet
+parser ourselves rather than `iter_rows()` because the latter pads rows to
+the sheet's *declared* size: a file that claims A1:XFD1048576 (gnumeric
+does) would produce a million empty rows. The parser yields only rows that
+exist, each with its real row number.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+from sheetmap.errors import SourceError
+from sheetmap.sources.guard import check_workbook_file
+from sheetmap.sources.table import CellValue, FormulaWithoutValue, RawRow, RawSheet
+
+#: Excel escapes control characters in strings as _xHHHH_ (e.g. _x000D_ for CR).
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class _CachedValueParser(WorkSheetParser):
+    """Reads cached values, and marks formula cells that have none."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None:
+            formula = element.find(FORMULA_TAG)
+            if formula is not None:
+                cell["value"] = FormulaWithoutValue("=" + (formula.text or ""))
+        elif isinstance(cell["value"], str) and "_x" in cell["value"]:
+            cell["value"] = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
+        return cell
+
+
+def read_xlsx(path: Path, display: str | None = None) -> list[RawSheet]:
+    """Every worksheet of the workbook at `path`, as raw tables.
+
+    Raises SourceError with an actionable message for files that are not
+    readable workbooks.
+    """
+    check_workbook_file(path)
+    name = display or str(path)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about unsupported extensions and out-of-range
+            # dates; the latter become '#VALUE!' and are reported per cell.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            try:
+                sheets = [
+                    _read_sheet(workbook, ws, name, index)
+                    for index, ws in enumerate(workbook.worksheets)
+                    if hasattr(ws, "_worksheet_path")
+                ]
+            finally:
+                workbook.close()
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, IndexError) as exc:
+        raise SourceError(
+            f"{name} could not be read as an Excel workbook ({type(exc).__name__}: {exc}). "
+            "Open it in Excel or LibreOffice and save it again as 'Excel Workbook (.xlsx)'."
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile input
+        raise SourceError(
+            f"{name} is damaged or not a workbook sheetmap can read ({type(exc).__name__}). "
+            "Open it in Excel or LibreOffice and save it again as 'Excel Workbook (.xlsx)'."
+        ) from None
+    if not sheets:
+        raise SourceError(
+            f"{name} has no worksheets sheetmap can read. If it was saved as 'Strict Open XML "
+            "Spreadsheet', save it again as 'Excel Workbook (.xlsx)'."
+        )
+    return sheets
+
+
+def _read_sheet(workbook: Any, ws: Any, source: str, index: int) -> RawSheet:
+    rows: list[RawRow] = []
+    with workbook._archive.open(ws._worksheet_path) as src:
+        parser = _CachedValueParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if not cells:
+                continue
+            width = max(c["column"] for c in cells)
+            values: list[CellValue] = [None] * width
+            for c in cells:
+                values[c["column"] - 1] = c["value"]
+            while values and values[-1] is None:
+                values.pop()
+            if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+                rows.append(RawRow(number, tuple(values)))
+    return RawSheet(
+        source=source,
+        title=ws.title,
+        rows=rows,
+        date1904=workbook.epoch == CALENDAR_MAC_1904,
+        index=index,
+    )

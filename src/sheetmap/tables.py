@@ -1,0 +1,228 @@
+"""Raw sheets -> the sheets of the schema, with their columns found.
+
+This is where a tab called `ROADMAP` becomes the Initiatives sheet, a
+header called ` status ` becomes Horizon, title rows above the header are
+skipped, and unknown columns are reported and dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sheetmap.refs import cell_name
+from sheetmap.report import Problem, Report
+from sheetmap.schema import SHEETS, Sheet, fold
+from sheetmap.sources.table import CellValue, RawSheet, is_blank
+from sheetmap.values import display, suggest
+
+#: The header row is searched for among the first rows (titles and notes may sit above it).
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a record came from, for messages."""
+
+    source: str
+    sheet: str
+    row: int
+    order: tuple[int, int]
+    cell_url_base: object = None
+    #: how numeric date serials count in this tab (Excel for Mac's 1904 system)
+    date1904: bool = False
+    #: canonical column -> A1 cell of this row, for rules that point at a field
+    cells: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def problem(self, code: str, message: str, *, column: str | None = None, cell: str | None = None,
+                value: str | None = None, fix: str | None = None) -> Problem:
+        url = None
+        if cell and callable(self.cell_url_base):
+            url = self.cell_url_base(cell)
+        return Problem(code=code, message=message, source=self.source, sheet=self.sheet, row=self.row,
+                       cell=cell, column=column, value=value, fix=fix, url=url, order=self.order)
+
+
+@dataclass
+class Record:
+    """One data row: canonical column -> (value, A1 cell)."""
+
+    place: Place
+    cells: dict[str, tuple[CellValue, str]]
+
+    def value(self, column: str) -> CellValue:
+        got = self.cells.get(column)
+        return got[0] if got else None
+
+    def cell(self, column: str) -> str | None:
+        got = self.cells.get(column)
+        return got[1] if got else None
+
+
+@dataclass
+class Table:
+    """All rows of one schema sheet, possibly gathered from several tabs or sources."""
+
+    spec: Sheet
+    records: list[Record] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)
+    tabs: list[str] = field(default_factory=list)
+
+
+def match_tables(
+    raw_sheets: list[RawSheet],
+    report: Report,
+    *,
+    sheet_aliases: Mapping[str, tuple[str, ...]] | None = None,
+    column_aliases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+) -> dict[str, Table]:
+    """Find each schema sheet among the raw sheets and map their columns."""
+    sheet_aliases = sheet_aliases or {}
+    column_aliases = column_aliases or {}
+    names: dict[str, Sheet] = {}
+    for spec in SHEETS:
+        for alias in (spec.name, *spec.aliases, *sheet_aliases.get(spec.name, ())):
+            names[fold(alias)] = spec
+    headers = {spec.name: _header_names(spec, column_aliases.get(spec.name, {})) for spec in SHEETS}
+    source_order = {s: i for i, s in enumerate(dict.fromkeys(r.source for r in raw_sheets))}
+
+    tables: dict[str, Table] = {}
+    for raw in raw_sheets:
+        order = (source_order[raw.source], raw.index)
+        spec = names.get(fold(raw.title))
+        if spec is None and raw.match_by_headers:
+            spec = _best_by_headers(raw, headers)
+        if spec is None:
+            near = suggest(raw.title, [s.name for s in SHEETS], cutoff=0.75)
+            if near:
+                report.add(
+                    Problem(
+                        code="unknown-sheet",
+                        message=f"Sheet '{raw.title}' is not a sheet sheetmap reads. Did you mean '{near}'?",
+                        fix=f"Rename the tab to '{near}' if it holds {near.lower()}.",
+                        source=raw.source,
+                        sheet=raw.title,
+                        order=order,
+                    )
+                )
+            continue
+        table = tables.setdefault(spec.name, Table(spec))
+        table.tabs.append(raw.title)
+        _read_rows(raw, spec, headers[spec.name], table, report, order)
+
+    for spec in SHEETS:
+        if spec.required and spec.name not in tables:
+            found = ", ".join(f"'{r.title}'" for r in raw_sheets) or "none"
+            report.add(
+                Problem(
+                    code="missing-sheet",
+                    message=f"There is no {spec.name} sheet. Sheets found: {found}.",
+                    fix=f"Add a sheet (tab) named '{spec.name}' with at least the columns "
+                    + ", ".join(c.name for c in spec.columns if c.required)
+                    + ", or rename the tab that holds your roadmap cards.",
+                    source=raw_sheets[0].source if raw_sheets else None,
+                )
+            )
+    return tables
+
+
+def _header_names(spec: Sheet, extra: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for column in spec.columns:
+        for alias in (column.name, *column.aliases, *extra.get(column.name, ())):
+            result[fold(alias)] = column.name
+    return result
+
+
+def _best_by_headers(raw: RawSheet, headers: dict[str, dict[str, str]]) -> Sheet | None:
+    best: tuple[int, int] = (0, 0)
+    chosen: Sheet | None = None
+    for position, spec in enumerate(SHEETS):
+        known = headers[spec.name]
+        score = 0
+        for row in raw.rows[:HEADER_SEARCH_ROWS]:
+            found = {known[fold(display(v))] for v in row.values if not is_blank(v) and fold(display(v)) in known}
+            score = max(score, len(found))
+        # more matching columns wins; on a tie the earlier sheet of the schema
+        if (score, -position) > best and score > 0:
+            best, chosen = (score, -position), spec
+    return chosen
+
+
+def _read_rows(
+    raw: RawSheet, spec: Sheet, known: dict[str, str], table: Table, report: Report, order: tuple[int, int]
+) -> None:
+    header_row = None
+    for row in raw.rows[:HEADER_SEARCH_ROWS]:
+        if any(not is_blank(v) and fold(display(v)) in known for v in row.values):
+            header_row = row
+            break
+
+    def place(row: int, cells: Mapping[str, str] | None = None) -> Place:
+        return Place(raw.source, raw.title, row, order, raw.cell_url, raw.date1904, cells or {})
+
+    if header_row is None:
+        required = [c.name for c in spec.columns if c.required]
+        report.add(
+            Problem(
+                code="missing-column",
+                message=f"Sheet '{raw.title}' has no header row: none of its first {HEADER_SEARCH_ROWS} rows "
+                f"holds a column name of the {spec.name} sheet (such as {', '.join(required)}).",
+                fix="Put the column names in the first row: " + ", ".join(c.name for c in spec.columns) + ".",
+                source=raw.source,
+                sheet=raw.title,
+                order=order,
+            )
+        )
+        return
+
+    # canonical column -> the sheet's column indexes that hold it (Jira repeats "Sprint")
+    positions: dict[str, list[int]] = {}
+    for index, value in enumerate(header_row.values):
+        if is_blank(value):
+            continue
+        text = display(value).strip()
+        canonical = known.get(fold(text))
+        if canonical:
+            positions.setdefault(canonical, []).append(index)
+            continue
+        near = suggest(text, sorted({c.name for c in spec.columns}), cutoff=0.75)
+        hint = f" Did you mean '{near}'?" if near else ""
+        report.add(
+            place(header_row.number).problem(
+                "unknown-column",
+                f"Column '{text}' is not a column of the {spec.name} sheet; it is left out of the roadmap.{hint}",
+                column=text,
+                cell=cell_name(header_row.number, index),
+                value=text,
+                fix=f"Rename it to '{near}'." if near else "Nothing to do if it is for your own use.",
+            )
+        )
+    table.columns.update(positions)
+    for column in spec.columns:
+        if column.required and column.name not in positions:
+            aliases = f" (or {', '.join(repr(a) for a in column.aliases)})" if column.aliases else ""
+            report.add(
+                place(header_row.number).problem(
+                    "missing-column",
+                    f"The {spec.name} sheet '{raw.title}' has no '{column.name}' column{aliases} "
+                    f"in its header row {header_row.number}.",
+                    column=column.name,
+                    fix=f"Add a column headed '{column.name}' to row {header_row.number}.",
+                )
+            )
+
+    for row in raw.rows:
+        if row.number <= header_row.number:
+            continue
+        cells: dict[str, tuple[CellValue, str]] = {}
+        for canonical, indexes in positions.items():
+            chosen = indexes[-1]
+            for index in indexes:
+                if index < len(row.values) and not is_blank(row.values[index]):
+                    chosen = index  # the last non-empty of repeated columns counts
+            value = row.values[chosen] if chosen < len(row.values) else None
+            cells[canonical] = (value, cell_name(row.number, chosen))
+        if all(is_blank(v) for v, _ in cells.values()):
+            continue
+        table.records.append(Record(place(row.number, {k: ref for k, (_, ref) in cells.items()}), cells))
