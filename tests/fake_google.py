@@ -45,6 +45,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 SHEETS_SCOPE = "https://www.googleapis.com/auth/spreadsheets.readonly"
+# google-auth always addresses the JWT to Google's token endpoint, whatever the
+# key's token_uri, and Google checks it.
+TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 
 # Google's own wording for the errors the tests inject.
 GOOGLE_ERRORS: dict[int, tuple[str, str]] = {
@@ -98,8 +101,7 @@ def service_account_info(
         "auth_uri": "https://accounts.google.com/o/oauth2/auth",
         "token_uri": token_uri,
         "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
-        "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/"
-        + email.replace("@", "%40"),
+        "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/" + email.replace("@", "%40"),
         "universe_domain": "googleapis.com",
     }
 
@@ -138,7 +140,7 @@ class Seen:
     route: str  # "token", "metadata", "values" or "other"
     path: str
     query: dict[str, list[str]]
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: str
 
 
@@ -152,9 +154,7 @@ def column_letters(number: int) -> str:
 
 def a1_sheet_name(title: str) -> str:
     """As Google writes it in a returned range: quoted unless a plain word."""
-    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title) and not re.fullmatch(
-        r"[A-Za-z]{1,3}[0-9]+", title
-    )
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", title)
     return title if plain else "'" + title.replace("'", "''") + "'"
 
 
@@ -203,14 +203,13 @@ class FakeGoogle:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # -- set-up ------------------------------------------------------------
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     @property
     def token_uri(self) -> str:
@@ -240,6 +239,7 @@ class FakeGoogle:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._thread.join()
 
     def __enter__(self) -> FakeGoogle:
         return self.start()
@@ -293,9 +293,7 @@ class FakeGoogle:
         else:
             route = "other"
         query = parse_qs(parts.query, keep_blank_values=True)
-        self.requests.append(
-            Seen(method, route, path, query, dict(handler.headers.items()), body)
-        )
+        self.requests.append(Seen(method, route, path, query, {k.lower(): v for k, v in handler.headers.items()}, body))
         status, payload = self._answer(route, path, query, body, handler)
         if isinstance(payload, str):
             data, content_type = payload.encode(), "text/html; charset=UTF-8"
@@ -335,10 +333,9 @@ class FakeGoogle:
         if failure == "service_disabled":
             return _service_disabled()
         if failure == "office_file":  # an .xlsx uploaded to Drive, not converted
-            return _google_error(400, "This operation is not supported for this document")
-        email = self.tokens.get(
-            handler.headers.get("Authorization", "").removeprefix("Bearer ")
-        )
+            message = "This operation is not supported for this document"
+            return _google_error(400, message, "FAILED_PRECONDITION")
+        email = self.tokens.get(handler.headers.get("Authorization", "").removeprefix("Bearer "))
         if email is None:
             return _google_error(401)
         key = re.search(r"/v4/spreadsheets/([^/]+)", path).group(1)  # type: ignore[union-attr]
@@ -377,9 +374,7 @@ class FakeGoogle:
         except InvalidSignature:
             return _token_error("invalid_grant", "Invalid JWT Signature.")
         now = time.time()
-        if claims.get("aud") != self.token_uri or not (
-            claims.get("iat", 0) - 300 <= now < claims.get("exp", 0)
-        ):
+        if claims.get("aud") != TOKEN_AUDIENCE or not (claims.get("iat", 0) - 300 <= now < claims.get("exp", 0)):
             return _token_error(
                 "invalid_grant",
                 "Invalid JWT: Token must be a short-lived token (60 minutes) and in a "
@@ -396,11 +391,14 @@ def _token_error(code: str, description: str) -> tuple[int, Any]:
     return 400, {"error": code, "error_description": description}
 
 
-def _google_error(status: int, message: str | None = None) -> tuple[int, Any]:
-    name, default = GOOGLE_ERRORS.get(status, ("UNKNOWN", "Unknown error."))
-    return status, {
-        "error": {"code": status, "message": message or default, "status": name}
+def _google_error(status: int, message: str | None = None, name: str | None = None) -> tuple[int, Any]:
+    default_name, default_message = GOOGLE_ERRORS.get(status, ("UNKNOWN", "Error."))
+    error = {
+        "code": status,
+        "message": message or default_message,
+        "status": name or default_name,
     }
+    return status, {"error": error}
 
 
 def _service_disabled() -> tuple[int, Any]:
@@ -454,9 +452,7 @@ def _metadata(sheet: FakeSpreadsheet) -> dict[str, Any]:
 
 
 def _values(sheet: FakeSpreadsheet, query: dict[str, list[str]]) -> tuple[int, Any]:
-    formatted = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0] != (
-        "UNFORMATTED_VALUE"
-    )
+    formatted = query.get("valueRenderOption", ["FORMATTED_VALUE"])[0] != ("UNFORMATTED_VALUE")
     tabs = {tab.title: tab for tab in sheet.tabs if tab.sheet_type == "GRID"}
     value_ranges = []
     for a1 in query.get("ranges", []):
@@ -464,8 +460,7 @@ def _values(sheet: FakeSpreadsheet, query: dict[str, list[str]]) -> tuple[int, A
         if tab is None or "!" in a1.rpartition("'")[2]:
             return _google_error(400, f"Unable to parse range: {a1}")
         value_range: dict[str, Any] = {
-            "range": f"{a1_sheet_name(tab.title)}!A1:"
-            f"{column_letters(tab.column_count)}{tab.row_count}",
+            "range": f"{a1_sheet_name(tab.title)}!A1:{column_letters(tab.column_count)}{tab.row_count}",
             "majorDimension": "ROWS",
         }
         rows = render_rows(tab.rows, formatted=formatted)

@@ -30,6 +30,12 @@ SHEET_PART = "xl/worksheets/sheet1.xml"
 
 def normal_workbook(directory: Path, name: str = "roadmap.xlsx", rows: int = 3) -> Path:
     """A small, legitimate workbook written by openpyxl."""
+    path = directory / name
+    path.write_bytes(normal_workbook_bytes(rows))
+    return path
+
+
+def normal_workbook_bytes(rows: int = 3) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -37,9 +43,9 @@ def normal_workbook(directory: Path, name: str = "roadmap.xlsx", rows: int = 3) 
     ws.append(["ID", "Title", "Horizon", "Theme", "Problem"])
     for i in range(1, rows + 1):
         ws.append([f"INIT-{i}", f"Customers cannot find feature {i}", ("Now", "Next", "Later")[i % 3], "Growth", "?"])
-    path = directory / name
-    wb.save(path)
-    return path
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def large_workbook(directory: Path, rows: int = 40_000) -> Path:
@@ -111,7 +117,9 @@ def _bomb(path: Path, inflated: int, declare: int | None) -> Path:
     tail = b"</sheetData></worksheet>"
     unit = b" " * MiB
     count = max(1, (inflated - len(head) - len(tail)) // MiB)
-    members = [m for m in _raw_members(_members(normal_workbook(path.parent, "base-bomb.xlsx"))) if m.name != SHEET_PART]
+    members = [
+        m for m in _raw_members(_members(normal_workbook(path.parent, "base-bomb.xlsx"))) if m.name != SHEET_PART
+    ]
     sheet = _repeated_deflate(SHEET_PART, head.encode(), unit, count, tail)
     if declare is not None:
         sheet.size = declare

@@ -49,7 +49,9 @@ class Config:
     #: canonical sheet -> canonical column -> extra header aliases
     column_aliases: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     #: choice set ("horizon", "status", …) -> folded synonym -> canonical value
-    synonyms: dict[str, dict[str, str]] = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_SYNONYMS.items()})
+    synonyms: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {k: dict(v) for k, v in DEFAULT_SYNONYMS.items()}
+    )
     rules: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -210,7 +212,7 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.error("sources", "expected a list of paths or URLs")
             return ()
-        return tuple(v if "://" in v or _looks_like_key(v) else str((self.base / v)) for v in value)
+        return tuple(v if "://" in v or _looks_like_key(v) else str(self.base / v) for v in value)
 
     def _mapping(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         value = data.get(key) or {}

@@ -31,9 +31,18 @@ from sheetmap.schema import SHEETS_BY_NAME, Column, fold
 from sheetmap.slugs import SlugRegistry
 from sheetmap.sources.table import FormulaWithoutValue, RawSheet, is_blank
 from sheetmap.tables import Record, Table, match_tables
-from sheetmap.theming import theme_color, text_color_on
-from sheetmap.values import BadValue, clean_text, display, parse_choice, parse_color, parse_date, parse_list
-from sheetmap.values import parse_number, suggest
+from sheetmap.theming import text_color_on, theme_color
+from sheetmap.values import (
+    BadValue,
+    clean_text,
+    display,
+    parse_choice,
+    parse_color,
+    parse_date,
+    parse_list,
+    parse_number,
+    suggest,
+)
 
 
 @dataclass

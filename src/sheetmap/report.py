@@ -80,15 +80,16 @@ class Problem:
         return self.sheet or ""
 
     def as_json(self) -> dict[str, object]:
+        """The SPEC §5 fields in its order, then `source` and, when known, `value`, `fix` and `url`."""
         data: dict[str, object] = {
             "severity": self.severity,
             "code": self.code,
-            "source": self.source,
             "sheet": self.sheet,
             "cell": self.cell,
             "row": self.row,
             "column": self.column,
             "message": self.message,
+            "source": self.source,
         }
         if self.value is not None:
             data["value"] = self.value

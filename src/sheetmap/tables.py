@@ -80,16 +80,16 @@ def match_tables(
     sheet_aliases = sheet_aliases or {}
     column_aliases = column_aliases or {}
     names: dict[str, Sheet] = {}
-    for spec in SHEETS:
-        for alias in (spec.name, *spec.aliases, *sheet_aliases.get(spec.name, ())):
-            names[fold(alias)] = spec
+    for sheet in SHEETS:
+        for alias in (sheet.name, *sheet.aliases, *sheet_aliases.get(sheet.name, ())):
+            names[fold(alias)] = sheet
     headers = {spec.name: _header_names(spec, column_aliases.get(spec.name, {})) for spec in SHEETS}
     source_order = {s: i for i, s in enumerate(dict.fromkeys(r.source for r in raw_sheets))}
 
     tables: dict[str, Table] = {}
     for raw in raw_sheets:
         order = (source_order[raw.source], raw.index)
-        spec = names.get(fold(raw.title))
+        spec: Sheet | None = names.get(fold(raw.title))
         if spec is None and raw.match_by_headers:
             spec = _best_by_headers(raw, headers)
         if spec is None:

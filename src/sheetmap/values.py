@@ -21,6 +21,23 @@ from sheetmap.sources.table import CellValue, FormulaWithoutValue
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+#: Colour names people type instead of a code, and a code to suggest for each.
+_NAMED_COLORS = {
+    "red": "#d64545",
+    "orange": "#e8833a",
+    "yellow": "#e9c46a",
+    "green": "#2a9d8f",
+    "teal": "#2a9d8f",
+    "blue": "#2f5bd3",
+    "navy": "#1d3557",
+    "purple": "#8e6cb8",
+    "violet": "#8e6cb8",
+    "pink": "#d6649a",
+    "brown": "#8d5b3e",
+    "grey": "#6c757d",
+    "gray": "#6c757d",
+    "black": "#222222",
+}
 _EXCEL_1900 = dt.date(1899, 12, 30)
 _EXCEL_1904 = dt.date(1904, 1, 1)
 #: Text date styles people and tools write: ISO, Jira's `25/Oct/25 12:53 PM`.
@@ -97,23 +114,57 @@ def parse_choice(
     if synonyms and key in synonyms and synonyms[key] in choices:
         return synonyms[key]
     listed = ", ".join(choices)
-    suggestion = suggest(text, choices)
-    hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+    suggestion = suggest(text, choices, aliases={k: v for k, v in (synonyms or {}).items() if v in choices})
+    if suggestion:
+        raise BadValue(
+            "invalid-choice",
+            f"{column} '{text}' is not one of {listed}. Did you mean '{suggestion}'?",
+            f"Change it to '{suggestion}'.",
+        )
     raise BadValue(
         "invalid-choice",
-        f"{column} '{text}' is not one of {listed}.{hint}",
-        f"Change it to {('‘' + suggestion + '’') if suggestion else 'one of ' + listed}"
-        " (the drop-down list in the starter workbook has them).",
+        f"{column} '{text}' is not one of {listed}.",
+        f"Pick one of {listed} (the cell's drop-down list in the starter workbook offers them). "
+        f"If '{text.strip()}' is your team's word for one of them, add it under synonyms: in sheetmap.yml.",
     )
 
 
-def suggest(text: str, candidates: tuple[str, ...] | list[str], cutoff: float = 0.6) -> str | None:
-    """The closest candidate to a misspelt value, if any is close enough."""
+def _squeeze(text: str) -> str:
+    """Letters and digits only: 'In-Progress', 'in progress' and 'InProgress' are the same."""
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def suggest(
+    text: str,
+    candidates: tuple[str, ...] | list[str],
+    cutoff: float = 0.6,
+    *,
+    aliases: Mapping[str, str] | None = None,
+) -> str | None:
+    """The candidate a person most likely meant by a value that matched none, if any is close.
+
+    Tried in order: the same letters with other spacing or punctuation
+    ('ToDo' -> 'To do'); a single candidate that starts with what was typed
+    ('Disc' -> 'Discovering'); then the closest spelling ('Nwo' -> 'Now').
+    `aliases` (other word -> candidate) are matched the same way and suggest
+    the candidate they stand for ('Complted' -> 'Done' via 'completed').
+    """
     if not text.strip():
         return None
-    by_fold = {fold(c): c for c in candidates}
-    near = difflib.get_close_matches(fold(text), list(by_fold), n=1, cutoff=cutoff)
-    return by_fold[near[0]] if near else None
+    words = {fold(c): c for c in candidates}
+    for alias, target in (aliases or {}).items():
+        if target in candidates:
+            words.setdefault(fold(alias), target)
+    squeezed = _squeeze(text)
+    for word, target in words.items():
+        if squeezed and _squeeze(word) == squeezed:
+            return target
+    if len(squeezed) >= 3:
+        starting = {target for word, target in words.items() if _squeeze(word).startswith(squeezed)}
+        if len(starting) == 1:
+            return starting.pop()
+    near = difflib.get_close_matches(fold(text), list(words), n=1, cutoff=cutoff)
+    return words[near[0]] if near else None
 
 
 def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) -> float:
@@ -130,9 +181,7 @@ def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) ->
         try:
             number = float(text)
         except ValueError:
-            raise BadValue(
-                "invalid-number", f"{column} '{display(value)}' is not a number.", "Enter a number such as 3 or 2.5."
-            ) from None
+            raise _not_a_number(display(value), column) from None
     if math.isnan(number) or math.isinf(number):
         raise BadValue("invalid-number", f"{column} '{display(value)}' is not a number.", "Enter a number.")
     if minimum is not None and number < minimum:
@@ -142,6 +191,19 @@ def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) ->
             f"Enter a number of at least {minimum:g}.",
         )
     return number
+
+
+def _not_a_number(text: str, column: str) -> BadValue:
+    # '3 pts' or '~5': the number a person meant is usually at the front.
+    lead = re.match(r"\s*[~≈]?\s*([-+]?\d+(?:[.,]\d+)?)", text)
+    if lead:
+        number = lead.group(1).replace(",", ".")
+        return BadValue(
+            "invalid-number",
+            f"{column} '{text}' is not a number. Did you mean {number}?",
+            f"Change it to {number}: only the number goes in the cell, without units or words.",
+        )
+    return BadValue("invalid-number", f"{column} '{text}' is not a number.", "Enter a number such as 3 or 2.5.")
 
 
 def parse_date(value: CellValue, column: str, *, date1904: bool = False, date_format: str | None = None) -> dt.date:
@@ -162,11 +224,27 @@ def parse_date(value: CellValue, column: str, *, date1904: bool = False, date_fo
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return _from_serial(float(text), column, date1904)
     expected = "a date such as 2026-03-01" + (f" or in the form {date_format}" if date_format else "")
-    raise BadValue(
-        "invalid-date",
-        f"{column} '{text}' is not a date; expected {expected}.",
-        "Enter a real date (Format > Number > Date) or write it as YYYY-MM-DD.",
-    )
+    raise BadValue("invalid-date", f"{column} '{text}' is not a date; expected {expected}.", _date_fix(text))
+
+
+def _date_fix(text: str) -> str:
+    """How to repair a date that did not read, for the usual ways it goes wrong."""
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        return (
+            f"There is no such day as {text} (month {int(iso.group(2))}, day {int(iso.group(3))}): "
+            "correct the month or the day."
+        )
+    numeric = re.fullmatch(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})", text)
+    if numeric:
+        sep = numeric.group(2)
+        year = "%Y" if len(numeric.group(4)) == 4 else "%y"
+        return (
+            f"'{text}' could be day-month or month-day. Write it as YYYY-MM-DD, or set "
+            f"date_format: '%d{sep}%m{sep}{year}' (or '%m{sep}%d{sep}{year}') in sheetmap.yml "
+            "to read every date the way your team writes them."
+        )
+    return "Enter a real date (Format > Number > Date in most spreadsheet apps) or write it as YYYY-MM-DD."
 
 
 def _from_serial(serial: float, column: str, date1904: bool) -> dt.date:
@@ -187,10 +265,17 @@ def parse_color(value: CellValue, column: str) -> str:
     text = display(value).strip()
     m = _COLOR.match(text)
     if not m:
+        named = _NAMED_COLORS.get(fold(text))
+        if named:
+            raise BadValue(
+                "invalid-color",
+                f"{column} '{text}' is not a colour code; expected #rrggbb. Did you mean '{named}'?",
+                f"Change it to {named}, or to the hex code of the shade you want (colour pickers show it).",
+            )
         raise BadValue(
             "invalid-color",
             f"{column} '{text}' is not a colour; expected #rrggbb, e.g. #2f5bd3.",
-            "Enter a hex colour such as #2f5bd3 (most colour pickers show it).",
+            "Enter a hex colour: '#' and six digits or letters a-f, such as #2f5bd3 (most colour pickers show it).",
         )
     hexes = m.group(1).lower()
     if len(hexes) == 3:

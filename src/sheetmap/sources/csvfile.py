@@ -7,6 +7,7 @@ its headers later, in `tables.py`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -32,10 +33,8 @@ def read_csv_file(path: Path, display: str | None = None, index: int = 0) -> Raw
         raise SourceError(f"{name} is not a text CSV file. Export the sheet as 'CSV UTF-8'.")
     text = _decode(data)
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        pass
     rows: list[RawRow] = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:

@@ -102,9 +102,7 @@ def is_google_source(spec: str) -> bool:
     text = spec.strip()
     if re.match(r"https?://", text, re.IGNORECASE):
         parts = urlsplit(text)
-        return parts.hostname == "docs.google.com" and parts.path.startswith(
-            "/spreadsheets"
-        )
+        return parts.hostname == "docs.google.com" and parts.path.startswith("/spreadsheets")
     return bool(_BARE_KEY.fullmatch(text)) and not os.path.exists(text)
 
 
@@ -114,10 +112,7 @@ def spreadsheet_key(spec: str) -> str:
     if _BARE_KEY.fullmatch(text):
         return text
     parts = urlsplit(text)
-    if (
-        parts.scheme.lower() in ("http", "https")
-        and parts.hostname == "docs.google.com"
-    ):
+    if parts.scheme.lower() in ("http", "https") and parts.hostname == "docs.google.com":
         if parts.path.startswith("/spreadsheets/d/e/"):
             # "File > Share > Publish to web" links hold a publishing id, not a key.
             raise SourceError(
@@ -151,9 +146,7 @@ def display_source(spec: str) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
         if not _SECRET_PARAM.search(name)
     ]
-    return urlunsplit(
-        (parts.scheme, netloc, parts.path, urlencode(query), parts.fragment)
-    )
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
 
 
 # ----------------------------------------------------------------------- credentials
@@ -172,9 +165,7 @@ def _load_key(env: Mapping[str, str]) -> _Key:
     path = env.get(CREDENTIALS_FILE_VAR, "").strip()
     if inline:
         if path:
-            log.info(
-                "Using %s; %s is ignored.", CREDENTIALS_JSON_VAR, CREDENTIALS_FILE_VAR
-            )
+            log.info("Using %s; %s is ignored.", CREDENTIALS_JSON_VAR, CREDENTIALS_FILE_VAR)
         return _key_from_text(inline, CREDENTIALS_JSON_VAR, CREDENTIALS_JSON_VAR)
     if path:
         where = f"the key file {path} (named by {CREDENTIALS_FILE_VAR})"
@@ -216,18 +207,18 @@ def _key_from_text(text: str, variable: str, where: str) -> _Key:
     except json.JSONDecodeError as exc:
         hint = "Use the JSON key file downloaded from Google Cloud, unchanged."
         if "control character" in exc.msg:
-            hint = "The key's \\n sequences became real line breaks? " + hint
+            hint = "Its \\n sequences seem to have become real line breaks. " + hint
         elif variable == CREDENTIALS_JSON_VAR and not text.startswith("{"):
             hint = (
                 f"{CREDENTIALS_JSON_VAR} must hold the key file's contents, starting "
                 f"with '{{'; to name the file instead, set {CREDENTIALS_FILE_VAR}."
             )
-        position = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+        problem = exc.msg.removesuffix(" at")  # "Invalid control character at"
+        position = f"{problem}, line {exc.lineno} column {exc.colno}"
         raise SourceError(f"{where} is not valid JSON ({position}). {hint}") from None
     if not isinstance(info, dict):
         raise SourceError(
-            f"{where} is JSON but not a service-account key (an object with "
-            "client_email and private_key)."
+            f"{where} is JSON but not a service-account key (an object with client_email and private_key)."
         )
     kind = info.get("type")
     if kind is not None and kind != "service_account":
@@ -248,10 +239,8 @@ def _key_from_text(text: str, variable: str, where: str) -> _Key:
     if urlsplit(token_uri).scheme not in ("http", "https"):
         raise SourceError(f"{where}: token_uri {token_uri!r} is not an http(s) URL.")
     try:
-        credentials = service_account.Credentials.from_service_account_info(
-            info, scopes=SCOPES
-        )
-    except Exception:  # noqa: BLE001 - any failure means an unusable PEM; never quote it
+        credentials = service_account.Credentials.from_service_account_info(info, scopes=SCOPES)
+    except Exception:
         raise SourceError(
             f"The private_key in {where} cannot be read as a PEM private key: it may "
             "be truncated, or its \\n line breaks were lost or doubled when it was "
@@ -317,9 +306,7 @@ class _SheetsHTTPClient(HTTPClient):
     rest of the process may use, stay untouched.
     """
 
-    def __init__(
-        self, session: AuthorizedSession, *, api_base: str | None, retry: RetryPolicy
-    ) -> None:
+    def __init__(self, session: AuthorizedSession, *, api_base: str | None, retry: RetryPolicy) -> None:
         super().__init__(auth=session.credentials, session=session)
         self.api_base = api_base
         self.retry = retry
@@ -382,8 +369,7 @@ def _api_base(env: Mapping[str, str]) -> str | None:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
         raise SourceError(
-            f"{API_BASE_VAR} must be a base URL such as http://localhost:8080, "
-            f"not {display_source(raw)!r}."
+            f"{API_BASE_VAR} must be a base URL such as http://localhost:8080, not {display_source(raw)!r}."
         )
     return raw.rstrip("/")
 
@@ -433,8 +419,7 @@ def read_google_sheet(
     value_ranges = batch.get("valueRanges", [])
     if len(value_ranges) != len(tabs):
         raise SourceError(
-            f"Google Sheets sent {len(value_ranges)} ranges for the {len(tabs)} tabs "
-            f"of {source}; try again."
+            f"Google Sheets sent {len(value_ranges)} ranges for the {len(tabs)} tabs of {source}; try again."
         )
     log.debug("Read %d tabs of Google spreadsheet %s", len(tabs), key)
     return [
@@ -446,9 +431,7 @@ def read_google_sheet(
             cell_url=_cell_url(key, tab.get("sheetId", 0)),
             index=position,
         )
-        for position, (tab, value_range) in enumerate(
-            zip(tabs, value_ranges, strict=True)
-        )
+        for position, (tab, value_range) in enumerate(zip(tabs, value_ranges, strict=True))
     ]
 
 
@@ -459,9 +442,7 @@ def _quote_title(title: str) -> str:
 
 def _cell_url(key: str, gid: int) -> Callable[[str], str]:
     def url(cell: str) -> str:
-        return (
-            f"https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range={cell}"
-        )
+        return f"https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range={cell}"
 
     return url
 
@@ -527,8 +508,7 @@ def _as_source_errors(ctx: _Context) -> Iterator[None]:
         raise _network_error(cause, host, ctx, token=True) from None
     except requests.exceptions.JSONDecodeError:
         raise SourceError(
-            f"{_api_host(ctx)} answered with something that is not JSON while "
-            f"reading {ctx.source}.{_base_hint(ctx)}"
+            f"{_api_host(ctx)} answered with something that is not JSON while reading {ctx.source}.{_base_hint(ctx)}"
         ) from None
     except requests.exceptions.RequestException as err:
         url = err.request.url if err.request is not None else None
@@ -556,11 +536,11 @@ def _api_error(err: APIError, ctx: _Context) -> SourceError:
     google_said = f" (Google said: {said})" if said else ""
     email, var = ctx.account.email, ctx.account.variable
     if status == 403 and _service_disabled(err.error):
+        where = _activation_url(err.error) or ("Google Cloud console (APIs & Services > Library > Google Sheets API)")
         return SourceError(
             "The Google Sheets API is not enabled in the Google Cloud project of the "
-            f"service account {email}. Enable it in Google Cloud console (APIs & "
-            "Services > Library > Google Sheets API > Enable), wait a minute and try "
-            f"again.{google_said}"
+            f"service account {email}. Enable it at {where}, wait a few minutes and "
+            "try again."
         )
     if status == 403:
         return SourceError(
@@ -569,9 +549,10 @@ def _api_error(err: APIError, ctx: _Context) -> SourceError:
             f"and add {email}."
         )
     if status == 404:
+        given = f" ({ctx.source})" if ctx.source != ctx.key else ""
         return SourceError(
-            f"There is no spreadsheet with key {ctx.key}: check the URL "
-            f"({ctx.source}); the spreadsheet may also have been deleted."
+            f"There is no spreadsheet with key {ctx.key}: check the URL{given}; the "
+            "spreadsheet may also have been deleted."
         )
     if status == 401:
         return SourceError(
@@ -597,17 +578,26 @@ def _api_error(err: APIError, ctx: _Context) -> SourceError:
             f"Google Sheets kept failing with {what} for {ctx.retry_total:g} s while "
             f"reading {ctx.source}. Try again later.{_base_hint(ctx)}"
         )
-    return SourceError(
-        f"Google Sheets answered {status} while reading {ctx.source}."
-        f"{google_said}{_base_hint(ctx)}"
-    )
+    return SourceError(f"Google Sheets answered {status} while reading {ctx.source}.{google_said}{_base_hint(ctx)}")
+
+
+def _details(error: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    details = error.get("details")
+    return [d for d in details if isinstance(d, dict)] if isinstance(details, list) else []
 
 
 def _service_disabled(error: Mapping[str, Any]) -> bool:
-    details = error.get("details") or []
-    reasons = {d.get("reason") for d in details if isinstance(d, dict)}
+    reasons = {d.get("reason") for d in _details(error)}
     message = str(error.get("message", ""))
     return "SERVICE_DISABLED" in reasons or "has not been used in project" in message
+
+
+def _activation_url(error: Mapping[str, Any]) -> str | None:
+    for detail in _details(error):
+        url = (detail.get("metadata") or {}).get("activationUrl")
+        if isinstance(url, str) and url.startswith("https://"):
+            return url
+    return None
 
 
 def _token_error(err: auth_exceptions.RefreshError, ctx: _Context) -> SourceError:
@@ -625,31 +615,21 @@ def _token_error(err: auth_exceptions.RefreshError, ctx: _Context) -> SourceErro
         )
     detail = str(err.args[0] if err.args else err)[:200]
     return SourceError(
-        f"Could not get an access token for {email} (key from {var}) from "
-        f"{_host(ctx.account.token_uri)}: {detail}"
+        f"Could not get an access token for {email} (key from {var}) from {_host(ctx.account.token_uri)}: {detail}"
     )
 
 
-def _network_error(
-    err: BaseException, host: str, ctx: _Context, *, token: bool
-) -> SourceError:
+def _network_error(err: BaseException, host: str, ctx: _Context, *, token: bool) -> SourceError:
     what = host
     if token:
         var = ctx.account.variable
         what = f"the token endpoint {host} (token_uri of the key in {var})"
     if isinstance(err, requests.exceptions.ReadTimeout):
         return SourceError(
-            f"{what} did not answer within {ctx.timeout:g} s while reading "
-            f"{ctx.source}. Try again later."
+            f"{what} did not answer within {ctx.timeout:g} s while reading {ctx.source}. Try again later."
         )
-    hint = (
-        ""
-        if token
-        else _base_hint(ctx) or " Check the network connection and any proxy settings."
-    )
-    return SourceError(
-        f"Cannot connect to {what} to read {ctx.source}: {_reason(err)}.{hint}"
-    )
+    hint = "" if token else _base_hint(ctx) or " Check the network connection and any proxy settings."
+    return SourceError(f"Cannot connect to {what} to read {ctx.source}: {_reason(err)}.{hint}")
 
 
 def _reason(err: BaseException) -> str:

@@ -35,6 +35,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
@@ -82,10 +83,7 @@ SAVE_AS_XLSX = (
     "Open it in Excel (or LibreOffice, Numbers or Google Sheets), save or "
     "download it as 'Excel Workbook (.xlsx)', and try again with that file."
 )
-RESAVE = (
-    "Open it in Excel (or LibreOffice), save it again as 'Excel Workbook "
-    "(.xlsx)', and try again."
-)
+RESAVE = "Open it in Excel (or LibreOffice), save it again as 'Excel Workbook (.xlsx)', and try again."
 TOO_BIG_FIX = (
     "No roadmap needs that much, so sheetmap refuses it for safety. If it is a "
     "real workbook, delete unused sheets, images and formatted empty rows, "
@@ -101,35 +99,18 @@ def check_workbook_file(path: Path) -> None:
     """
     path = Path(path)
     size = _check_is_regular_file(path)
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096)
-            if head.startswith(OLE2_MAGIC):
-                _refuse_ole2(path, f)
-            if not head.startswith(b"PK"):
-                _refuse_not_zip(path, head)
-            _check_central_directory_size(path, f, size)
-            with zipfile.ZipFile(f) as zf:
-                infos = zf.infolist()
-                _check_declared_sizes(path, infos, MAX_INFLATED_BYTES)
-                _check_is_workbook_package(path, zf)
-                _scan_members(path, f, size, infos, MAX_INFLATED_BYTES, check_xml=True)
-    except SourceError:
-        raise
-    except OSError as exc:
-        raise _refuse(
-            path, f"could not be read ({exc.strerror or exc}).", _CLOSE_AND_RETRY
-        ) from None
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        EOFError,
-        struct.error,
-        ValueError,
-        NotImplementedError,
-    ):
-        # zipfile raises these on damaged central directories and member headers
-        raise _damaged(path) from None
+    with _open(path) as f, _damage_is_refused(path):
+        head = f.read(4096)
+        if head.startswith(OLE2_MAGIC):
+            _refuse_ole2(path, f)
+        if not head.startswith(b"PK"):
+            _refuse_not_zip(path, head)
+        _check_central_directory_size(path, f, size)
+        with zipfile.ZipFile(f) as zf:
+            infos = zf.infolist()
+            _check_declared_sizes(path, infos, MAX_INFLATED_BYTES)
+            _check_is_workbook_package(path, zf)
+            _scan_members(path, f, size, infos, MAX_INFLATED_BYTES, check_xml=True)
 
 
 def verify_inflated_sizes(path: Path, limit: int = MAX_INFLATED_BYTES) -> int:
@@ -142,26 +123,42 @@ def verify_inflated_sizes(path: Path, limit: int = MAX_INFLATED_BYTES) -> int:
     """
     path = Path(path)
     size = _check_is_regular_file(path)
+    with _open(path) as f, _damage_is_refused(path):
+        _check_central_directory_size(path, f, size)
+        with zipfile.ZipFile(f) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise _too_many_members(path, len(infos))
+            return _scan_members(path, f, size, infos, limit, check_xml=False)
+
+
+def _open(path: Path) -> BinaryIO:
     try:
-        with path.open("rb") as f:
-            _check_central_directory_size(path, f, size)
-            with zipfile.ZipFile(f) as zf:
-                infos = zf.infolist()
-                if len(infos) > MAX_MEMBERS:
-                    raise _too_many_members(path, len(infos))
-                return _scan_members(path, f, size, infos, limit, check_xml=False)
+        return path.open("rb")
+    except OSError as exc:
+        raise _refuse(path, f"could not be opened ({exc.strerror or exc}).", _CLOSE_AND_RETRY) from None
+
+
+@contextmanager
+def _damage_is_refused(path: Path) -> Iterator[None]:
+    """Turn what zipfile and zlib raise on damaged data into a `SourceError`.
+
+    Once the file is open, every failure comes from its content (bad offsets make
+    seek fail with EINVAL, bad deflate data raises zlib.error, bad headers raise
+    BadZipFile, struct.error, EOFError or ValueError), so all mean "damaged".
+    """
+    try:
+        yield
     except SourceError:
         raise
-    except OSError as exc:
-        raise _refuse(
-            path, f"could not be read ({exc.strerror or exc}).", _CLOSE_AND_RETRY
-        ) from None
     except (
+        OSError,
+        EOFError,
+        ValueError,
+        struct.error,
+        zlib.error,
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
-        EOFError,
-        struct.error,
-        ValueError,
         NotImplementedError,
     ):
         raise _damaged(path) from None
@@ -169,9 +166,7 @@ def verify_inflated_sizes(path: Path, limit: int = MAX_INFLATED_BYTES) -> int:
 
 # --- messages ---------------------------------------------------------------
 
-_CLOSE_AND_RETRY = (
-    "Check that you can open it, close it in other programs, and try again."
-)
+_CLOSE_AND_RETRY = "Check that you can open it, close it in other programs, and try again."
 
 
 def _refuse(path: Path, problem: str, fix: str) -> SourceError:
@@ -196,6 +191,12 @@ def _too_many_members(path: Path, count: int) -> SourceError:
     )
 
 
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    return f"{n / 1024:,.0f} KiB" if n < MiB else f"{n / MiB:,.0f} MiB"
+
+
 def _too_big(path: Path, detail: str) -> SourceError:
     return _refuse(path, f"would unpack to {detail}.", TOO_BIG_FIX)
 
@@ -205,12 +206,6 @@ def _too_big(path: Path, detail: str) -> SourceError:
 
 def _check_is_regular_file(path: Path) -> int:
     """Return the file's size; refuse missing files, folders and empty files."""
-    if path.name.startswith("~$"):
-        raise _refuse(
-            path,
-            "is the lock file Excel keeps while a workbook is open, not a workbook.",
-            f"Use '{path.with_name(path.name[2:])}' instead.",
-        )
     try:
         if path.is_dir():
             raise _refuse(
@@ -226,9 +221,7 @@ def _check_is_regular_file(path: Path) -> int:
             )
         size = path.stat().st_size
     except OSError as exc:
-        raise _refuse(
-            path, f"could not be read ({exc.strerror or exc}).", _CLOSE_AND_RETRY
-        ) from None
+        raise _refuse(path, f"could not be read ({exc.strerror or exc}).", _CLOSE_AND_RETRY) from None
     if size == 0:
         raise _refuse(
             path,
@@ -274,8 +267,7 @@ def _refuse_ole2(path: Path, f: BinaryIO) -> NoReturn:
     raise _refuse(
         path,
         "is in the old Excel 97-2003 format (.xls), which sheetmap does not read.",
-        "Open it in Excel and choose File > Save As > 'Excel Workbook (.xlsx)', then "
-        "try again with the .xlsx file.",
+        "Open it in Excel and choose File > Save As > 'Excel Workbook (.xlsx)', then try again with the .xlsx file.",
     )
 
 
@@ -294,6 +286,12 @@ def _find_in_file(f: BinaryIO, needles: tuple[bytes, ...]) -> set[bytes]:
 
 def _refuse_not_zip(path: Path, head: bytes) -> NoReturn:
     """Say what the file looks like instead, from its first bytes."""
+    if path.name.startswith("~$"):
+        raise _refuse(
+            path,
+            "is the lock file Excel keeps while a workbook is open, not a workbook.",
+            f"Use '{path.with_name(path.name[2:])}' instead.",
+        )
     kinds = (
         (b"\x89PNG\r\n\x1a\n", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
@@ -371,9 +369,7 @@ def _check_central_directory_size(path: Path, f: BinaryIO, size: int) -> None:
     if entries > MAX_MEMBERS:
         raise _too_many_members(path, entries)
     if cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
-        raise _refuse(
-            path, f"has a table of contents of {cd_size / MiB:,.0f} MiB.", TOO_BIG_FIX
-        )
+        raise _refuse(path, f"has a table of contents of {cd_size / MiB:,.0f} MiB.", TOO_BIG_FIX)
 
 
 def _check_declared_sizes(path: Path, infos: list[zipfile.ZipInfo], limit: int) -> None:
@@ -390,24 +386,18 @@ def _check_declared_sizes(path: Path, infos: list[zipfile.ZipInfo], limit: int) 
             )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             # Excel only uses these two; others are rare or unsupported by zipfile.
-            raise _damaged(
-                path, f"'{info.filename}' is packed in a way Excel never uses"
-            )
+            raise _damaged(path, f"'{info.filename}' is packed in a way Excel never uses")
         total += info.file_size
         if total > limit:
             raise _too_big(path, f"more than {limit // MiB:,} MiB (its parts say so)")
-        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise _too_big(
-                path, _ratio_detail(info.filename, info.file_size, info.compress_size)
-            )
+        if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _too_big(path, _ratio_detail(info.filename, info.file_size, info.compress_size))
 
 
 def _ratio_detail(name: str, inflated: int, compressed: int) -> str:
     ratio = inflated // max(compressed, 1)
     return (
-        f"{inflated / MiB:,.0f} MiB from a {compressed / 1024:,.0f} KiB part ('{name}', packed "
+        f"{_size(inflated)} from a {_size(compressed)} part ('{name}', packed "
         f"{ratio:,} to 1; real workbooks pack less than {MAX_RATIO} to 1), which is how zip bombs work"
     )
 
@@ -480,6 +470,8 @@ def _scan_members(
     for info in infos:
         if info.is_dir():
             continue
+        if not 0 <= info.header_offset < size:
+            raise _damaged(path, f"'{info.filename}' is missing")
         f.seek(info.header_offset)
         header = f.read(30)
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
@@ -511,12 +503,8 @@ def _scan_members(
             prolog.feed(b"", final=True)
             _check_prolog(path, info.filename, prolog)
         total += inflated
-        if inflated > RATIO_MIN_BYTES and inflated > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
-            raise _too_big(
-                path, _ratio_detail(info.filename, inflated, info.compress_size)
-            )
+        if inflated > RATIO_MIN_BYTES and inflated > MAX_RATIO * max(info.compress_size, 1):
+            raise _too_big(path, _ratio_detail(info.filename, inflated, info.compress_size))
     return total
 
 
@@ -573,16 +561,12 @@ def _check_prolog(path: Path, name: str, prolog: _PrologScanner) -> None:
             RESAVE,
         )
     if prolog.verdict == "long":
-        raise _refuse(
-            path, f"has a part ('{name}') with an unusually long XML header.", RESAVE
-        )
+        raise _refuse(path, f"has a part ('{name}') with an unusually long XML header.", RESAVE)
 
 
 # --- XML prolog -------------------------------------------------------------
 
-_XML_DECL_ENCODING = re.compile(
-    rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']"""
-)
+_XML_DECL_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 
 
 class _PrologScanner:
@@ -601,6 +585,7 @@ class _PrologScanner:
         self.verdict: str | None = None
         self._raw = b""
         self._text = ""
+        self._decoded = 0
         self._decoder: codecs.IncrementalDecoder | None = None
 
     @property
@@ -618,9 +603,12 @@ class _PrologScanner:
                 return
             self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
             data, self._raw = self._raw, b""
-        self._text += self._decoder.decode(data[: MAX_PROLOG_CHARS * 4], final)
+        # Decode at most 4 bytes per allowed character, so the text stays contiguous and small.
+        data = data[: MAX_PROLOG_CHARS * 4 - self._decoded]
+        self._decoded += len(data)
+        self._text += self._decoder.decode(data, final)
         self.verdict = _prolog_verdict(self._text, final)
-        if self.verdict is None and len(self._text) > MAX_PROLOG_CHARS:
+        if self.verdict is None and (len(self._text) > MAX_PROLOG_CHARS or self._decoded >= MAX_PROLOG_CHARS * 4):
             self.verdict = "long"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
 
 
 class FormulaWithoutValue:
@@ -40,7 +39,7 @@ class FormulaWithoutValue:
 
 #: What one cell may hold once read. Spreadsheet dates arrive as `datetime`
 #: or `date`; CSV and Google Sheets give `str`, `int` or `float`.
-CellValue = Union[str, int, float, bool, dt.datetime, dt.date, dt.time, FormulaWithoutValue, None]
+CellValue = str | int | float | bool | dt.datetime | dt.date | dt.time | FormulaWithoutValue | None
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ def read_xlsx(path: Path, display: str | None = None) -> list[RawSheet]:
             f"{name} could not be read as an Excel workbook ({type(exc).__name__}: {exc}). "
             "Open it in Excel or LibreOffice and save it again as 'Excel Workbook (.xlsx)'."
         ) from None
-    except Exception as exc:  # noqa: BLE001 - a third-party parser on hostile input
+    except Exception as exc:
         raise SourceError(
             f"{name} is damaged or not a workbook sheetmap can read ({type(exc).__name__}). "
             "Open it in Excel or LibreOffice and save it again as 'Excel Workbook (.xlsx)'."

@@ -1,0 +1,76 @@
+"""Reading the previously published `roadmap.json`, which the change feed is computed against.
+
+`sheetmap build --previous PATH_OR_URL` names it; by default it is the one
+already in the output folder. CI usually builds in a fresh checkout, where
+the output folder is empty, so it passes the published site's URL.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from sheetmap.errors import SheetmapError
+
+TIMEOUT = 30
+#: Enough for tens of thousands of cards; anything larger is not a roadmap.json.
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class NoPrevious(SheetmapError):
+    """The URL answered 404: nothing was published yet, so the feed starts fresh."""
+
+
+def read_previous(spec: str) -> dict[str, Any]:
+    """The roadmap.json at a path or an http(s) URL.
+
+    Raises `NoPrevious` when the URL answers 404 (the first publish), and
+    `SheetmapError` when the file is missing, unreachable or not a
+    sheetmap roadmap.json.
+    """
+    if spec.startswith(("http://", "https://")):
+        text = _fetch(spec)
+    else:
+        path = Path(spec)
+        if path.is_dir():
+            path = path / "roadmap.json"
+        try:
+            text = path.read_bytes()[:MAX_BYTES].decode("utf-8")
+        except FileNotFoundError:
+            raise SheetmapError(
+                f"--previous {spec}: no such file. Name the roadmap.json of the published site "
+                "(a path or its URL), or leave --previous out to use the one in the output folder."
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SheetmapError(f"--previous {spec}: cannot read it ({exc}).") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise SheetmapError(f"--previous {spec}: this is not JSON ({exc}).") from None
+    if not isinstance(data, dict) or not isinstance(data.get("initiatives"), list):
+        raise SheetmapError(
+            f"--previous {spec}: this is not a sheetmap roadmap.json (it has no list of initiatives)."
+        )
+    return data
+
+
+def _fetch(url: str) -> str:
+    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "sheetmap"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return bytes(response.read(MAX_BYTES)).decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        if exc.code in (404, 410):
+            raise NoPrevious(f"No roadmap.json at {url} yet (HTTP {exc.code}); the change feed starts fresh.") from None
+        raise SheetmapError(f"--previous {url}: the server answered HTTP {exc.code} {exc.reason}.") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise SheetmapError(
+            f"--previous {url}: cannot reach it ({reason}). Check the URL and the network, "
+            "or leave --previous out."
+        ) from None
+    except UnicodeDecodeError:
+        raise SheetmapError(f"--previous {url}: the answer is not UTF-8 text.") from None
