@@ -1,6 +1,6 @@
 """Small helpers every test may import: real workbooks, the real CLI, folder snapshots.
 
-    from conftest import run_sheetmap, tree_bytes, write_workbook
+from conftest import run_sheetmap, tree_bytes, write_workbook
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], *, epoch1904:
     return path
 
 
-def run_sheetmap(*args: str | os.PathLike[str], cwd: Path, env: dict[str, str] | None = None,
-                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_sheetmap(
+    *args: str | os.PathLike[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the real `sheetmap` command in `cwd` (never the repo root, whose sheetmap.yml would apply)."""
     return subprocess.run(
         [sys.executable, "-m", "sheetmap", *map(str, args)],

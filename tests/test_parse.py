@@ -175,7 +175,7 @@ def test_every_problem_is_found_in_one_pass(tmp_path: Path) -> None:
         tmp_path,
         {
             "Initiatives": [
-                HEADER + ["Completed", "Extra"],
+                [*HEADER, "Completed", "Extra"],
                 ["INIT-1", "Slow reports", "Nwo", "Publik", "yesterday", "x"],
                 ["INIT-1", "", "Next", "Public", None, None],
             ],

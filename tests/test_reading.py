@@ -6,12 +6,17 @@ as the cells a person would click on.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import write_workbook
 from sheetmap.config import Config
@@ -47,7 +52,7 @@ def set_cached_values(path: Path, sheet_part: str, values: dict[str, str | float
                     kind = ' t="str"' if isinstance(value, str) else ""
                     xml, count = re.subn(
                         rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>',
-                        lambda m, k=kind, v=value: f'<c r="{cell}"{m.group(1)}{k}><f>{m.group(2)}</f><v>{v}</v>',
+                        lambda m, c=cell, k=kind, v=value: f'<c r="{c}"{m.group(1)}{k}><f>{m.group(2)}</f><v>{v}</v>',
                         xml,
                     )
                     assert count == 1, f"no formula cell {cell} in {sheet_part}"
@@ -130,7 +135,8 @@ def test_odd_casing_and_spaces_in_headers_values_and_tab_names(tmp_path: Path) -
         },
     )
     loaded = _load(book)
-    assert _codes(loaded) == [("now-needs-detail", " initiatives ", None)]
+    # the sheet has no Problem/Description/Objectives columns: the card's Horizon cell is pointed at
+    assert _codes(loaded) == [("now-needs-detail", " initiatives ", "C4")]
     assert [(i.horizon, i.visibility) for i in loaded.roadmap.initiatives] == [
         ("Next", "Public"),
         ("Later", "Internal"),
@@ -189,6 +195,25 @@ def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     assert loaded.report.errors == 0
     (card,) = loaded.roadmap.initiatives
     assert (card.horizon, card.rank) == ("Now", 2.0)
+
+
+def test_formula_whose_cached_value_is_empty_text_is_blank(tmp_path: Path) -> None:
+    """`=IF(…,"",…)` saved by Excel or LibreOffice: `t="str"` with an empty `<v>`; the cell is empty, not an error."""
+    book = write_workbook(
+        tmp_path / "empty-result.xlsx",
+        {
+            "Initiatives": [
+                ["ID", "Title", "Horizon", "Completed", "Rank"],
+                ["INIT-1", "Slow reports", "Next", '=IF(C2="Done",TODAY(),"")', "=1+1"],
+            ]
+        },
+    )
+    set_cached_values(book, "xl/worksheets/sheet1.xml", {"D2": ""})
+    (raw,) = read_source(str(book))
+    assert raw.rows[1].values[3:] == (None, FormulaWithoutValue("=1+1"))
+    loaded = _load(book)
+    assert [(p.code, p.cell) for p in loaded.report.problems] == [("formula-without-value", "E2")]
+    assert loaded.roadmap.initiatives[0].completed is None
 
 
 def test_formula_without_cached_value_is_an_error_at_its_cell(tmp_path: Path) -> None:
@@ -290,6 +315,50 @@ def test_csv_named_after_a_sheet(tmp_path: Path) -> None:
     loaded = _load(csv_file)
     assert loaded.report.errors == 0
     assert [(i.id, i.title, i.horizon) for i in loaded.roadmap.initiatives] == [("INIT-1", "Slow reports", "Later")]
+
+
+def test_csv_quotes_are_excels(tmp_path: Path) -> None:
+    """Excel doubles quotes inside a quoted cell; a cell that starts with one must come back as typed."""
+    csv_file = tmp_path / "Initiatives.csv"
+    csv_file.write_text('ID,Title,Horizon,Problem\r\nINIT-1,Alerts,Now,"""Smart"" alerts"\r\n', encoding="utf-8")
+    (raw,) = read_source(str(csv_file))
+    assert raw.rows[1].values == ("INIT-1", "Alerts", "Now", '"Smart" alerts')
+
+
+def test_semicolon_csv_with_a_quoted_semicolon(tmp_path: Path) -> None:
+    """Excel in countries with a decimal comma writes `;` between cells."""
+    csv_file = tmp_path / "Initiatives.csv"
+    csv_file.write_text('Key;Name;Status\r\nINIT-1;"Reports; exports";Later\r\n', encoding="utf-8")
+    loaded = _load(csv_file)
+    assert loaded.report.problems == []
+    assert [(i.id, i.title, i.horizon) for i in loaded.roadmap.initiatives] == [("INIT-1", "Reports; exports", "Later")]
+
+
+_CELL = st.text(alphabet=st.sampled_from(list('ab ,;\t"\n-:1é')), max_size=10)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=3, max_size=3), min_size=1, max_size=5),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_csv_round_trip(rows: list[list[str]], delimiter: str) -> None:
+    """Whatever a spreadsheet app writes (its quoting, any of the three delimiters) reads back cell for cell."""
+    header = ["ID", "Title", "Horizon"]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "Initiatives.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        (raw,) = read_source(str(path))
+
+    def cells(values: tuple[object, ...] | list[str]) -> list[str]:
+        # spaces around a value do not matter (every reader trims them), nor trailing empty cells
+        padded = [str(v or "").strip() for v in values] + [""] * 3
+        return padded[:3]
+
+    expected = [(n, cells(r)) for n, r in enumerate([header, *rows], start=1) if any(v.strip() for v in r)]
+    assert [(r.number, cells(r.values)) for r in raw.rows] == expected
 
 
 # --- several sources ---------------------------------------------------------------------------------------------

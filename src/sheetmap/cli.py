@@ -86,6 +86,30 @@ config_option = click.option(
     help="Settings file (default: sheetmap.yml in the current folder).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+snapshot_option = click.option(
+    "--snapshot",
+    "snapshot_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Save each Google Sheet here after a good fetch (default: `snapshot` in sheetmap.yml).",
+)
+offline_option = click.option(
+    "--offline", is_flag=True, help="Read Google Sheets from the snapshot folder instead of from Google."
+)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace roadmap.xlsx, sheetmap.yml or the workflow if they exist.")
+def init(directory: Path, force: bool) -> None:
+    """Start a roadmap in DIRECTORY (default: here): a starter workbook, sheetmap.yml and a CI workflow.
+
+    \b
+    Example:
+      sheetmap init my-roadmap && cd my-roadmap && sheetmap build
+    """
+    from sheetmap.init import init_project, next_steps
+
+    click.echo(next_steps(directory, init_project(directory, force=force)))
 
 
 @main.command(context_settings=CONTEXT)
@@ -99,8 +123,17 @@ strict_option = click.option("--strict", is_flag=True, help="Treat warnings as e
     help="text for people, json for tools, github for GitHub Actions annotations.",
 )
 @strict_option
+@snapshot_option
+@offline_option
 @config_option
-def validate(sources: tuple[str, ...], output_format: str, strict: bool, config_path: Path | None) -> None:
+def validate(
+    sources: tuple[str, ...],
+    output_format: str,
+    strict: bool,
+    snapshot_dir: Path | None,
+    offline: bool,
+    config_path: Path | None,
+) -> None:
     """Check workbooks and report every problem at once.
 
     SOURCES are .xlsx workbooks, CSV files or folders, or Google Sheets URLs
@@ -110,18 +143,26 @@ def validate(sources: tuple[str, ...], output_format: str, strict: bool, config_
     Example:
       sheetmap validate roadmap.xlsx --format json
     """
+    from sheetmap.errors import SheetmapError
     from sheetmap.pipeline import load
     from sheetmap.report_format import format_github, format_json, format_text
+    from sheetmap.snapshot import snapshot_policy
 
     config = load_settings(config_path)
     chosen = pick_sources(sources, config)
-    loaded = load(chosen, config)
+    snapshot = snapshot_policy(snapshot_dir or config.snapshot, offline=offline)
+    try:
+        loaded = load(chosen, config, snapshot)
+    except SheetmapError as exc:
+        if output_format == "github":
+            click.echo(github_error(str(exc)))
+        fail(str(exc))
     if output_format == "json":
         click.echo(format_json(loaded.report))
     elif output_format == "github":
-        click.echo(format_github(loaded.report, chosen))
+        click.echo(format_github(loaded.report, chosen, strict=strict))
     else:
-        click.echo(format_text(loaded.report, chosen, color=sys.stdout.isatty()))
+        click.echo(format_text(loaded.report, chosen, color=sys.stdout.isatty(), strict=strict))
     sys.exit(EXIT_OK if loaded.report.ok(strict=strict) else EXIT_INVALID)
 
 
@@ -145,14 +186,25 @@ def validate(sources: tuple[str, ...], output_format: str, strict: bool, config_
     show_default=True,
     help="How problems are reported.",
 )
+@click.option(
+    "--previous",
+    "previous_spec",
+    metavar="PATH_OR_URL",
+    help="The published roadmap.json that feed.xml is computed against (default: the one in the output folder).",
+)
 @strict_option
+@snapshot_option
+@offline_option
 @config_option
 def build(
     sources: tuple[str, ...],
     audience: str | None,
     out: Path | None,
     output_format: str,
+    previous_spec: str | None,
     strict: bool,
+    snapshot_dir: Path | None,
+    offline: bool,
     config_path: Path | None,
 ) -> None:
     """Validate, then build the roadmap site.
@@ -165,26 +217,90 @@ def build(
       sheetmap build roadmap.xlsx
       sheetmap build product.xlsx sprints.xlsx --audience internal --out site-internal
     """
+    from sheetmap.errors import SheetmapError
     from sheetmap.pipeline import build as run_build
     from sheetmap.report_format import format_github, format_json, format_text
+    from sheetmap.snapshot import check_not_published, snapshot_policy
 
     config = load_settings(config_path)
     chosen = pick_sources(sources, config)
     audience = audience or config.default_audience
     target = out or config.out_for(audience)
-    result = run_build(chosen, config, audience=audience, out=target, strict=strict)
+    snapshot = snapshot_policy(snapshot_dir or config.snapshot, offline=offline)
+    check_not_published(snapshot, target)
+    previous = load_previous(previous_spec, audience) if previous_spec else None
+    try:
+        result = run_build(
+            chosen, config, audience=audience, out=target, strict=strict, snapshot=snapshot, previous=previous
+        )
+    except SheetmapError as exc:
+        # A scheduled build whose fetch failed: say so where CI shows it, and
+        # that the published site was not touched.
+        if output_format == "github":
+            click.echo(github_error(str(exc)))
+        fail(f"{exc}\nNothing was written; {target}/ is unchanged.")
     report = result.loaded.report
     if len(report):
         if output_format == "json":
             click.echo(format_json(report), err=True)
         elif output_format == "github":
-            click.echo(format_github(report, chosen))
+            click.echo(format_github(report, chosen, strict=strict))
         else:
-            click.echo(format_text(report, chosen, color=sys.stderr.isatty()), err=True)
+            click.echo(format_text(report, chosen, color=sys.stderr.isatty(), strict=strict), err=True)
     if not result.written:
         click.echo(f"Nothing was written; {target}/ is unchanged. Fix the errors above and build again.", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(result.summary(config.title))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("sources", nargs=-1)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--audience", type=click.Choice(["public", "internal"]), help="Who the site is for (default: public).")
+@click.option("--open/--no-open", "open_browser", default=False, help="Open the roadmap in a browser.")
+@config_option
+def serve(
+    sources: tuple[str, ...], port: int, audience: str | None, open_browser: bool, config_path: Path | None
+) -> None:
+    """Build, serve on 127.0.0.1, and rebuild and reload the browser on every save.
+
+    Watches the sources, sheetmap.yml and the templates folder. While the
+    spreadsheet has errors, the browser shows them; the next good save
+    brings the roadmap back. Ctrl-C stops.
+
+    \b
+    Example:
+      sheetmap serve roadmap.xlsx --open
+    """
+    from sheetmap.serve import Target
+    from sheetmap.serve import serve as run_serve
+
+    pick_sources(sources, load_settings(config_path))  # a usage mistake stops here, with exit code 2
+    target = Target(sources, config_path, audience)
+    run_serve(target, port=port, open_browser=open_browser, say=lambda text, err: click.echo(text, err=err))
+
+
+def load_previous(spec: str, audience: str) -> dict[str, object]:
+    """`--previous`: the published roadmap.json; {} (a fresh feed) when its URL answers 404."""
+    from sheetmap.render.previous import NoPrevious, read_previous
+
+    try:
+        data = read_previous(spec)
+    except NoPrevious as exc:
+        click.echo(str(exc), err=True)
+        return {}
+    if data.get("audience") != audience:
+        fail(
+            f"--previous {spec} is the {data.get('audience')} roadmap, but this build is {audience}. "
+            f"Name the roadmap.json of the {audience} site."
+        )
+    return data
+
+
+def github_error(message: str) -> str:
+    """A GitHub Actions `::error` annotation for a failure that stopped the run."""
+    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error title=sheetmap::{escaped}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,11 +62,12 @@ class _Reader:
         value = record.value(column.name)
         cell = record.cell(column.name)
         place = record.place
+        label = place.label(column.name)  # the header as the person wrote it
         if isinstance(value, FormulaWithoutValue):
             self.report.add(
                 place.problem(
                     "formula-without-value",
-                    f"{column.name} holds the formula {value.formula} but the file has no computed value for it "
+                    f"{label} holds the formula {value.formula} but the file has no computed value for it "
                     "(it was written by a program and never opened in a spreadsheet app).",
                     column=column.name,
                     cell=cell,
@@ -81,11 +82,11 @@ class _Reader:
                 self.report.add(
                     place.problem(
                         "missing-value",
-                        f"{column.name} is empty; every row of {sheet} needs one.",
+                        f"{label} is empty; every row of this sheet needs one.",
                         column=column.name,
                         cell=cell,
                         value="",
-                        fix=f"Fill in {column.name} ({column.help.rstrip('.')}), or delete the row.",
+                        fix=f"Fill in {label} ({column.help.rstrip('.')}), or delete the row.",
                     )
                 )
             return _empty(column)
@@ -99,16 +100,15 @@ class _Reader:
 
     def _typed(self, value: Any, column: Column, tab: str, record: Record) -> Any:
         kind = column.kind
+        label = record.place.label(column.name)
         if kind == "choice":
-            return parse_choice(value, column.name, column.choices, self.config.synonyms.get(column.choice_set))
+            return parse_choice(value, label, column.choices, self.config.synonyms.get(column.choice_set))
         if kind == "date":
-            return parse_date(
-                value, column.name, date1904=record.place.date1904, date_format=self.config.date_format
-            )
+            return parse_date(value, label, date1904=record.place.date1904, date_format=self.config.date_format)
         if kind == "number":
-            return parse_number(value, column.name, minimum=None if column.name == "Rank" else 0)
+            return parse_number(value, label, minimum=None if column.name == "Rank" else 0)
         if kind == "color":
-            return parse_color(value, column.name)
+            return parse_color(value, label)
         if kind in ("list", "reflist"):
             return parse_list(value)
         if kind == "markdown":
@@ -118,7 +118,7 @@ class _Reader:
             self.report.add(
                 record.place.problem(
                     "invisible-characters",
-                    f"{column.name} '{text}' contained invisible or text-direction characters; they were removed.",
+                    f"{label} '{text}' contained invisible or text-direction characters; they were removed.",
                     column=column.name,
                     cell=record.cell(column.name),
                     value=text,
@@ -134,7 +134,8 @@ class _Reader:
             self.report.add(
                 record.place.problem(
                     "unsafe-content",
-                    f"{column.name} contains {', '.join(removed)}, which sheetmap removed from the site.",
+                    f"{record.place.label(column.name)} contains {', '.join(removed)}, "
+                    "which sheetmap removed from the site.",
                     column=column.name,
                     cell=record.cell(column.name),
                     value=source[:80],
@@ -218,12 +219,12 @@ def _unique(sheet: str, table: Table, records: list[tuple[Record, dict[str, Any]
             report.add(
                 record.place.problem(
                     "duplicate-id",
-                    f"{id_column} '{fields[id_column]}' is used twice: also at "
+                    f"{record.place.label(id_column)} '{fields[id_column]}' is used twice: also at "
                     f"{earlier.place.sheet}!{earlier.cell(id_column)}.",
                     column=id_column,
                     cell=record.cell(id_column),
                     value=fields[id_column],
-                    fix=f"Give this row its own {id_column}, or delete the copy.",
+                    fix=f"Give this row its own {record.place.label(id_column)}, or delete the copy.",
                 )
             )
             continue
@@ -272,14 +273,17 @@ class _RefChecker:
     def _unknown(self, record: Record, column: str, value: str, targets: tuple[str, ...]) -> None:
         present = [t for t in targets if t in self.tables]
         names = " or ".join(targets)
+        label = record.place.label(column)
         if not present:
-            message = f"{column} '{value}' points at the {names} sheet, but the workbook has none."
+            message = f"{label} '{value}' points at the {names} sheet, but the workbook has none."
             fix = f"Add a {targets[0]} sheet with a row for '{value}', or clear this cell."
         else:
+            # name the tabs as the person sees them ('ROADMAP', not 'Initiatives')
+            names = " or ".join(f"'{tab}'" for t in present for tab in dict.fromkeys(self.tables[t].tabs))
             near = suggest(value, self.ids.all(present), cutoff=0.7)
             hint = f" Did you mean '{near}'?" if near else ""
-            message = f"{column} '{value}' is not an ID in the {names} sheet.{hint}"
-            fix = f"Change it to '{near}'." if near else f"Use an ID from the {names} sheet, or clear the cell."
+            message = f"{label} '{value}' is not an ID in sheet {names}.{hint}"
+            fix = f"Change it to '{near}'." if near else f"Use an ID from sheet {names}, or clear the cell."
         self.report.add(
             record.place.problem(
                 "unknown-reference", message, column=column, cell=record.cell(column), value=value, fix=fix

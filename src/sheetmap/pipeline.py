@@ -10,6 +10,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetmap import rules
 from sheetmap.audience import project
@@ -21,6 +22,9 @@ from sheetmap.render.site import write_site
 from sheetmap.render.views import SiteView
 from sheetmap.report import Report
 from sheetmap.sources import read_sources
+
+if TYPE_CHECKING:
+    from sheetmap.snapshot import SnapshotPolicy
 
 
 @dataclass
@@ -54,9 +58,12 @@ class BuildResult:
         )
 
 
-def load(sources: tuple[str, ...] | list[str], config: Config) -> Loaded:
-    """Read every source and validate it. Raises SheetmapError only for unreadable sources."""
-    raw = read_sources(list(sources))
+def load(sources: tuple[str, ...] | list[str], config: Config, snapshot: SnapshotPolicy | None = None) -> Loaded:
+    """Read every source and validate it. Raises SheetmapError only for unreadable sources.
+
+    `snapshot` saves Google Sheets after a good fetch, or reads them back offline.
+    """
+    raw = read_sources(list(sources), snapshot)
     report = Report(config.rules)
     roadmap = build_roadmap(raw, config, report)
     rules.check(roadmap, report)
@@ -80,6 +87,7 @@ def build(
     out: Path,
     strict: bool = False,
     previous: dict[str, object] | None = None,
+    snapshot: SnapshotPolicy | None = None,
 ) -> BuildResult:
     """Validate, and when the report allows it, publish the site for `audience` into `out`.
 
@@ -87,7 +95,7 @@ def build(
     stays exactly as it was.
     """
     started = time.perf_counter()
-    loaded = load(sources, config)
+    loaded = load(sources, config, snapshot)
     result = BuildResult(loaded, audience, out)
     if not loaded.report.ok(strict=strict):
         return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -30,6 +31,10 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
     If `write` raises, the fresh folder is removed and `out` is untouched.
     """
     out = Path(os.path.abspath(out))
+    if out.is_symlink():
+        # Swapping would replace the link itself and leave the folder it
+        # points at (often the web server's) stale: publish into the target.
+        out = Path(os.path.realpath(out))
     _check_target(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
@@ -60,8 +65,12 @@ def _check_target(out: Path) -> None:
 
 def _remove_leftovers(out: Path) -> None:
     """Working folders of builds that were killed before they finished."""
-    for stale in out.parent.glob(f"{WORK_PREFIX}*-{out.name}-*"):
-        if stale.is_dir():
+    # Exactly this folder's: a glob would also take `site-internal`'s working
+    # folder (a build that may be running right now) when publishing `site`.
+    # mkdtemp appends 8 characters of [a-z0-9_].
+    own = re.compile(re.escape(WORK_PREFIX) + r"(?:new|old)-" + re.escape(out.name) + r"-[a-z0-9_]{8}")
+    for stale in out.parent.glob(f"{WORK_PREFIX}*"):
+        if own.fullmatch(stale.name) and stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
 
 

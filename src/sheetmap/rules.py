@@ -35,10 +35,33 @@ def rule(func: Rule) -> Rule:
     return func
 
 
+#: Codes after which the cell's field is left empty: a rule that then finds
+#: the field empty would only repeat, less helpfully, what is already reported.
+_EMPTIED_BY = frozenset(
+    {
+        "missing-value",
+        "invalid-choice",
+        "invalid-date",
+        "invalid-number",
+        "invalid-color",
+        "formula-without-value",
+        "unknown-reference",
+    }
+)
+
+
 def check(roadmap: Roadmap, report: Report) -> None:
-    """Run every product rule over the full (internal) roadmap."""
+    """Run every product rule over the full (internal) roadmap.
+
+    A rule's problem is left out when its cell already has a problem that
+    emptied the field (a Completed of 'last week' is an invalid date, not
+    also a Done card without a date).
+    """
+    taken = {(p.source, p.sheet, p.cell) for p in report.problems if p.cell and p.code in _EMPTIED_BY}
+    found = Report()
     for each in RULES:
-        each(roadmap, report)
+        each(roadmap, found)
+    report.extend(p for p in found.problems if (p.source, p.sheet, p.cell) not in taken)
 
 
 def _cell(place: Place, *columns: str) -> tuple[str | None, str | None]:
@@ -68,14 +91,15 @@ def now_needs_detail(roadmap: Roadmap, report: Report) -> None:
             continue
         absent = [name for name in missing if name not in i.place.cells]
         column, cell = _cell(i.place, *[m for m in missing if m in i.place.cells], "Horizon")
-        fix = f"Fill in {_names(missing)} in this row, or move the card to Next until you know more."
+        shown = _names(i.place.label(name) for name in missing)
+        fix = f"Fill in {shown} in this row, or move the card to Next until you know more."
         if absent:
             plural = "s" if len(absent) > 1 else ""
             fix += f" (The sheet has no {_names(absent)} column{plural}: add it to the header row.)"
         report.add(
             i.place.problem(
                 "now-needs-detail",
-                f"'{i.title}' is in Now but has no {_names(missing)}. A card in Now should say why we are "
+                f"'{i.title}' is in Now but has no {shown}. A card in Now should say why we are "
                 "doing it, what we are doing and which objective it serves.",
                 column=column,
                 cell=cell,
@@ -97,7 +121,8 @@ def tactical_card(roadmap: Roadmap, report: Report) -> None:
             report.add(
                 i.place.problem(
                     "tactical-card",
-                    f"Title '{i.title}' reads like a task ('{match.group(0)} …'), not a problem to solve.",
+                    f"{i.place.label('Title')} '{i.title}' reads like a task ('{match.group(0)} …'), "
+                    "not a problem to solve.",
                     column=column,
                     cell=cell,
                     value=i.title,
@@ -115,13 +140,14 @@ def done_without_date(roadmap: Roadmap, report: Report) -> None:
             continue
         has_column = "Completed" in i.place.cells
         column, cell = _cell(i.place, "Completed", "Horizon")
-        fix = "Enter the date it was finished in the Completed column (e.g. 2026-03-01)."
+        completed = i.place.label("Completed")
+        fix = f"Enter the date it was finished in the {completed} column (e.g. 2026-03-01)."
         if not has_column:
             fix = "Add a Completed column to the header row and enter the date it was finished (e.g. 2026-03-01)."
         report.add(
             i.place.problem(
                 "done-without-date",
-                f"'{i.title}' is Done but has no Completed date, so the completed roadmap cannot place it.",
+                f"'{i.title}' is Done but has no {completed} date, so the completed roadmap cannot place it.",
                 column=column,
                 cell=cell,
                 value="",
@@ -139,13 +165,14 @@ def experiment_without_result(roadmap: Roadmap, report: Report) -> None:
         has_column = "Actual" in idea.place.cells
         column, cell = _cell(idea.place, "Actual", "Stage")
         target = f" (the target was '{idea.target}')" if idea.target else ""
-        fix = f"Record what the experiment measured in the Actual column{target}."
+        actual = idea.place.label("Actual")
+        fix = f"Record what the experiment measured in the {actual} column{target}."
         if not has_column:
             fix = f"Add an Actual column to the header row and record what the experiment measured{target}."
         report.add(
             idea.place.problem(
                 "experiment-without-result",
-                f"Idea '{idea.title}' is {idea.stage} but has no Actual result.",
+                f"Idea '{idea.title}' is {idea.stage} but has no {actual} result.",
                 column=column,
                 cell=cell,
                 value="",
@@ -263,12 +290,12 @@ def task_without_estimate(roadmap: Roadmap, report: Report) -> None:
         report.add(
             task.place.problem(
                 "task-without-estimate",
-                f"Task {task.id} is planned in {task.sprint} but has no Estimate, so the sprint's points "
-                "and burndown leave it out.",
+                f"Task {task.id} is planned in {task.sprint} but has no {task.place.label('Estimate')}, "
+                "so the sprint's points and burndown leave it out.",
                 column=column,
                 cell=cell,
                 value="",
-                fix="Enter the story points (a number, 0 or more) in the Estimate column.",
+                fix=f"Enter the story points (a number, 0 or more) in the {task.place.label('Estimate')} column.",
             )
         )
 
@@ -285,11 +312,12 @@ def task_done_without_date(roadmap: Roadmap, report: Report) -> None:
         report.add(
             task.place.problem(
                 "task-done-without-date",
-                f"Task {task.id} is Done but has no Done on date, so the burndown of {task.sprint} "
-                "cannot show when it was finished.",
+                f"Task {task.id} is Done but has no {task.place.label('Done on')} date, "
+                f"so the burndown of {task.sprint} cannot show when it was finished.",
                 column=column,
                 cell=cell,
                 value="",
-                fix="Enter the day the task was finished in the Done on column (e.g. 2026-03-01).",
+                fix=f"Enter the day the task was finished in the {task.place.label('Done on')} column "
+                "(e.g. 2026-03-01).",
             )
         )

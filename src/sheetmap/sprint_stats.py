@@ -115,9 +115,14 @@ class SprintOverview:
         return [s for s in self.sprints if s.state != "upcoming"]
 
     @property
+    def averaged(self) -> list[SprintSummary]:
+        """The past sprints the average velocity counts: the last few, oldest first."""
+        return self.in_state("past")[-VELOCITY_WINDOW:]
+
+    @property
     def average_velocity(self) -> float | None:
-        """Mean points done over the last few past sprints, None without any."""
-        recent = self.in_state("past")[-VELOCITY_WINDOW:]
+        """Mean points done over `averaged`, None before any sprint is over."""
+        recent = self.averaged
         return round(sum(s.done for s in recent) / len(recent), 1) if recent else None
 
     def neighbours(self, summary: SprintSummary) -> tuple[SprintSummary | None, SprintSummary | None]:
@@ -192,7 +197,7 @@ def burndown(
         left -= burned.get(day, 0.0)
         ideal = committed * (span - offset) / span if span else 0.0
         known = known_until is not None and day <= known_until
-        series.append(BurnPoint(day, round(ideal, 2), round(max(left, 0.0), 2) if known else None))
+        series.append(BurnPoint(day, round(ideal, 1), round(max(left, 0.0), 2) if known else None))
     return tuple(series)
 
 

@@ -33,6 +33,12 @@ class Place:
     date1904: bool = False
     #: canonical column -> A1 cell of this row, for rules that point at a field
     cells: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: canonical column -> its header as written in this tab ('Status' for Horizon), for messages
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def label(self, column: str) -> str:
+        """A column as the person sees it in this tab: its header as written, else its canonical name."""
+        return self.headers.get(column) or column
 
     def problem(self, code: str, message: str, *, column: str | None = None, cell: str | None = None,
                 value: str | None = None, fix: str | None = None) -> Problem:
@@ -158,8 +164,10 @@ def _read_rows(
             header_row = row
             break
 
+    written: dict[str, str] = {}
+
     def place(row: int, cells: Mapping[str, str] | None = None) -> Place:
-        return Place(raw.source, raw.title, row, order, raw.cell_url, raw.date1904, cells or {})
+        return Place(raw.source, raw.title, row, order, raw.cell_url, raw.date1904, cells or {}, written)
 
     if header_row is None:
         required = [c.name for c in spec.columns if c.required]
@@ -178,6 +186,8 @@ def _read_rows(
 
     # canonical column -> the sheet's column indexes that hold it (Jira repeats "Sprint")
     positions: dict[str, list[int]] = {}
+    #: canonical column -> a header that looks like a misspelling of it, and its cell
+    near_misses: dict[str, tuple[str, str]] = {}
     for index, value in enumerate(header_row.values):
         if is_blank(value):
             continue
@@ -185,8 +195,11 @@ def _read_rows(
         canonical = known.get(fold(text))
         if canonical:
             positions.setdefault(canonical, []).append(index)
+            written[canonical] = text
             continue
-        near = suggest(text, sorted({c.name for c in spec.columns}), cutoff=0.75)
+        near = suggest(text, sorted({c.name for c in spec.columns}), cutoff=0.75, aliases=known)
+        if near:
+            near_misses.setdefault(near, (text, cell_name(header_row.number, index)))
         hint = f" Did you mean '{near}'?" if near else ""
         report.add(
             place(header_row.number).problem(
@@ -202,13 +215,17 @@ def _read_rows(
     for column in spec.columns:
         if column.required and column.name not in positions:
             aliases = f" (or {', '.join(repr(a) for a in column.aliases)})" if column.aliases else ""
+            miss = near_misses.get(column.name)
             report.add(
                 place(header_row.number).problem(
                     "missing-column",
                     f"The {spec.name} sheet '{raw.title}' has no '{column.name}' column{aliases} "
-                    f"in its header row {header_row.number}.",
+                    f"in its header row {header_row.number}."
+                    + (f" Column '{miss[0]}' at {miss[1]} looks like it." if miss else ""),
                     column=column.name,
-                    fix=f"Add a column headed '{column.name}' to row {header_row.number}.",
+                    fix=f"Rename '{miss[0]}' at {miss[1]} to '{column.name}'."
+                    if miss
+                    else f"Add a column headed '{column.name}' to row {header_row.number}.",
                 )
             )
 

@@ -30,7 +30,7 @@ KINDS = ("added", "moved", "completed", "reopened", "withdrawn")
 HISTORY = 100
 #: Fallback date when neither the data nor the environment gives one.
 EPOCH = dt.date(1970, 1, 1)
-_NAMESPACE = uuid.UUID("6f1d8a52-3f4b-5c1e-9a0d-2b7c4e8f9a10")
+NAMESPACE = uuid.UUID("6f1d8a52-3f4b-5c1e-9a0d-2b7c4e8f9a10")
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def compute_changes(
         name = f"{key}|{roadmap.audience}|{item_id}|{kind}|{before}|{after}|{seen[(item_id, kind, before, after)]}"
         when = item.completed if kind == "completed" and item and item.completed else date
         fresh.append(
-            Change(str(uuid.uuid5(_NAMESPACE, name)), kind, item_id, title, before, after, when,
+            Change(str(uuid.uuid5(NAMESPACE, name)), kind, item_id, title, before, after, when,
                    url_of(item) if item else None)
         )  # fmt: skip
 

@@ -20,7 +20,7 @@ from sheetmap.sprint_stats import BurnPoint, SprintSummary, format_points
 
 WIDTH, HEIGHT = 720, 280
 #: room for the y labels (left), the x labels (bottom) and breathing space
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 44
+LEFT, RIGHT, TOP, BOTTOM = 44, 26, 14, 44
 MAX_X_LABELS = 8
 #: the velocity chart shows this many most recent sprints; its table lists all
 VELOCITY_BARS = 12
@@ -75,7 +75,9 @@ def _grid(frame: _Frame, step: float) -> list[str]:
         value = step * i
         y = _n(frame.y(value))
         parts.append(f'<line class="grid" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>')
-        parts.append(f'<text class="tick" x="{LEFT - 8}" y="{y}" dy="0.32em" text-anchor="end">{format_points(value)}</text>')
+        parts.append(
+            f'<text class="tick" x="{LEFT - 8}" y="{y}" dy="0.32em" text-anchor="end">{format_points(value)}</text>'
+        )
     return parts
 
 
@@ -107,9 +109,7 @@ def burndown_svg(summary: SprintSummary, chart_id: str = "burndown") -> Markup:
     frame = _Frame(len(series), top)
     body = _grid(frame, step)
     body += _x_labels(series, frame)
-    body.append(
-        f'<line class="axis" x1="{LEFT}" y1="{_n(frame.y(0))}" x2="{WIDTH - RIGHT}" y2="{_n(frame.y(0))}"/>'
-    )
+    body.append(f'<line class="axis" x1="{LEFT}" y1="{_n(frame.y(0))}" x2="{WIDTH - RIGHT}" y2="{_n(frame.y(0))}"/>')
     ideal = " ".join(f"{_n(frame.x(i))},{_n(frame.y(p.ideal))}" for i, p in enumerate(series))
     body.append(f'<polyline class="ideal" points="{ideal}"/>')
     known = [(i, p) for i, p in enumerate(series) if p.remaining is not None]
@@ -130,13 +130,14 @@ def _x_labels(series: Sequence[BurnPoint], frame: _Frame) -> list[str]:
     shown = list(range(0, len(series), every))
     if shown[-1] != last:
         # the last day is always labelled; it replaces a neighbour that would crowd it
-        if last - shown[-1] < every / 2 and len(shown) > 1:
+        if last - shown[-1] <= every / 2 and len(shown) > 1:
             shown[-1] = last
         else:
             shown.append(last)
     baseline = _n(HEIGHT - BOTTOM + 18)
     return [
-        f'<text class="tick" x="{_n(frame.x(i))}" y="{baseline}" text-anchor="middle">{_day_label(series[i].day)}</text>'
+        f'<text class="tick" x="{_n(frame.x(i))}" y="{baseline}" text-anchor="middle">'
+        f"{_day_label(series[i].day)}</text>"
         for i in shown
     ]
 
@@ -186,10 +187,10 @@ def velocity_svg(sprints: Sequence[SprintSummary], average: float | None, chart_
             )
     body.append(f'<line class="axis" x1="{LEFT}" y1="{_n(baseline)}" x2="{WIDTH - RIGHT}" y2="{_n(baseline)}"/>')
     if average is not None:
-        y = _n(frame.y(average))
-        body.append(f'<line class="average" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}"/>')
+        level = _n(frame.y(average))
+        body.append(f'<line class="average" x1="{LEFT}" y1="{level}" x2="{WIDTH - RIGHT}" y2="{level}"/>')
         body.append(
-            f'<text class="tick tick-average" x="{WIDTH - RIGHT}" y="{y}" dy="-0.45em" text-anchor="end">'
+            f'<text class="tick tick-average" x="{WIDTH - RIGHT}" y="{level}" dy="-0.45em" text-anchor="end">'
             f"average {format_points(average)}</text>"
         )
     words = "; ".join(f"{s.name}: {format_points(s.committed)} committed, {format_points(s.done)} done" for s in shown)

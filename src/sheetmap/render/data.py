@@ -28,6 +28,9 @@ def roadmap_data(view: SiteView) -> dict[str, Any]:
             for o in roadmap.objectives
         ],
         "themes": [{"name": t.name, "color": t.color, "description": t.description} for t in roadmap.themes],
+        # The change feed's history: the next build carries it forward (see changes.py).
+        "updated": view.data_date.isoformat(),
+        "changes": [c.as_json() for c in view.changes],
     }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from xml.sax.saxutils import escape, quoteattr
 
-from sheetmap.render.changes import _NAMESPACE, Change
+from sheetmap.render.changes import NAMESPACE, Change
 from sheetmap.render.views import SiteView
 
 
@@ -44,7 +44,7 @@ def entry_summary(change: Change, label: dict[str, str]) -> str:
 
 def feed_id(view: SiteView) -> str:
     key = view.config.base_url or view.config.title
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'feed|{key}|{view.roadmap.audience}')}"
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'feed|{key}|{view.roadmap.audience}')}"
 
 
 def atom(view: SiteView) -> bytes:
@@ -61,8 +61,8 @@ def atom(view: SiteView) -> bytes:
         f"  <title>{escape(title)}: roadmap changes</title>",
         f"  <subtitle>{escape('Initiatives added, moved between horizons, completed or withdrawn.')}</subtitle>",
         f"  <updated>{_stamp(updated)}</updated>",
-        f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(base + 'feed.xml')}/>",
-        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(base + 'index.html')}/>",
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(base + "feed.xml")}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(base + "index.html")}/>',
         f"  <author><name>{escape(title)}</name></author>",
         '  <generator uri="https://pypi.org/project/sheetmap/">sheetmap</generator>',
     ]
@@ -77,7 +77,7 @@ def atom(view: SiteView) -> bytes:
             f"    <id>urn:uuid:{change.id}</id>",
             f"    <title>{escape(entry_title(change, label))}</title>",
             f"    <updated>{_stamp(change.date)}</updated>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(url)}/>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <category term={quoteattr(change.kind)}/>",
             f"    <summary>{escape(summary)}</summary>",
             "  </entry>",

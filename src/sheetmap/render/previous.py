@@ -51,9 +51,7 @@ def read_previous(spec: str) -> dict[str, Any]:
     except ValueError as exc:
         raise SheetmapError(f"--previous {spec}: this is not JSON ({exc}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("initiatives"), list):
-        raise SheetmapError(
-            f"--previous {spec}: this is not a sheetmap roadmap.json (it has no list of initiatives)."
-        )
+        raise SheetmapError(f"--previous {spec}: this is not a sheetmap roadmap.json (it has no list of initiatives).")
     return data
 
 
@@ -69,8 +67,7 @@ def _fetch(url: str) -> str:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SheetmapError(
-            f"--previous {url}: cannot reach it ({reason}). Check the URL and the network, "
-            "or leave --previous out."
+            f"--previous {url}: cannot reach it ({reason}). Check the URL and the network, or leave --previous out."
         ) from None
     except UnicodeDecodeError:
         raise SheetmapError(f"--previous {url}: the answer is not UTF-8 text.") from None

@@ -9,6 +9,7 @@ a folder and the MkDocs plugin hands them to MkDocs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
@@ -18,10 +19,18 @@ from typing import Any
 import jinja2
 
 from sheetmap.config import Config
+from sheetmap.render.brand import favicon_svg
+from sheetmap.render.brand import theme_css as brand_css
 from sheetmap.render.data import dumps, roadmap_data
+from sheetmap.render.feed import atom
+from sheetmap.render.seo import absolute, robots_txt, sitemap_xml
 from sheetmap.render.views import SiteView, initiative_url
 
 THEME_PACKAGE = "sheetmap.themes.default"
+#: The compact board for iframes on a company website.
+EMBED_DIR = "embed"
+#: Written when the config names no favicon of its own.
+DEFAULT_FAVICON = "favicon.svg"
 #: Content-Security-Policy of every page: the site needs nothing inline and no other host.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -65,7 +74,21 @@ def _environment(templates: str) -> jinja2.Environment:
     )
     env.globals["initiative_url"] = initiative_url
     env.globals["csp"] = CSP
+    env.globals["absolute_url"] = absolute
+    env.filters["long_date"] = long_date
+    env.globals["default_favicon"] = DEFAULT_FAVICON
     return env
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def long_date(day: dt.date | None) -> str:
+    """'12 October 2026', the same on every machine (strftime's %B follows the locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
 def render(env: jinja2.Environment, template: str, view: SiteView, root: str, **context: Any) -> bytes:
@@ -77,20 +100,44 @@ def render(env: jinja2.Environment, template: str, view: SiteView, root: str, **
 def site_files(view: SiteView, templates: Path | None = None) -> Iterator[tuple[str, bytes]]:
     """Every file of the site, in a fixed order."""
     env = environment(templates)
-    yield "index.html", render(env, "index.html", view, ".", page="board")
-    for item in view.roadmap.initiatives:
-        yield initiative_url(item), render(env, "initiative.html", view, "..", page="initiative", item=item)
-    yield "completed/index.html", render(env, "completed.html", view, "..", page="completed")
-    yield "objectives/index.html", render(env, "objectives.html", view, "..", page="objectives")
-    for generate in GENERATORS:
-        yield from generate(view, env)
+    pages: list[str] = []
+    for path, data in _pages(view, env):
+        if path.endswith(".html") and not path.startswith(f"{EMBED_DIR}/"):
+            pages.append(path)
+        yield path, data
+    yield "feed.xml", atom(view)
+    yield "robots.txt", robots_txt(view)
+    if view.config.base_url and not view.internal:
+        yield "sitemap.xml", sitemap_xml(view, pages)
     yield "roadmap.json", dumps(roadmap_data(view))
     yield from static_files(view.config, templates)
     yield "assets/themes.css", theme_css(view)
 
 
+def _pages(view: SiteView, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+    yield "index.html", render(env, "index.html", view, ".", page="board", path="index.html")
+    embed = f"{EMBED_DIR}/index.html"
+    yield embed, render(env, "embed.html", view, "..", page="embed", path=embed, compact=True)
+    for item in view.roadmap.initiatives:
+        path = initiative_url(item)
+        yield path, render(env, "initiative.html", view, "..", page="initiative", item=item, path=path)
+    yield (
+        "completed/index.html",
+        render(env, "completed.html", view, "..", page="completed", path="completed/index.html"),
+    )
+    yield (
+        "objectives/index.html",
+        render(env, "objectives.html", view, "..", page="objectives", path="objectives/index.html"),
+    )
+    if view.internal:
+        path = "priorities/index.html"
+        yield path, render(env, "priorities.html", view, "..", page="priorities", path=path)
+    for generate in GENERATORS:
+        yield from generate(view, env)
+
+
 def static_files(config: Config, templates: Path | None) -> Iterator[tuple[str, bytes]]:
-    """The theme's static files (user overrides first) and the team's logo and favicon."""
+    """The theme's static files (user overrides first), the team's logo and favicon, or a default favicon."""
     builtin = resources.files(THEME_PACKAGE) / "static"
     names = sorted(p.name for p in builtin.iterdir() if p.is_file())
     override_dir = templates / "static" if templates else None
@@ -102,17 +149,15 @@ def static_files(config: Config, templates: Path | None) -> Iterator[tuple[str, 
             yield f"assets/{name}", override.read_bytes()
         else:
             yield f"assets/{name}", (builtin / name).read_bytes()
-    for path in (config.logo, config.favicon):
-        if path and path.is_file():
-            yield f"assets/{path.name}", path.read_bytes()
+    for path in dict.fromkeys(p for p in (config.logo, config.favicon) if p and p.is_file()):
+        yield f"assets/{path.name}", path.read_bytes()
+    if not config.favicon:
+        yield f"assets/{DEFAULT_FAVICON}", favicon_svg(config.brand_color)
 
 
 def theme_css(view: SiteView) -> bytes:
     """The brand colour and one class per theme, so pages need no inline styles (CSP)."""
-    lines = [f":root {{ --brand: {view.config.brand_color}; }}"]
-    for theme in view.roadmap.themes:
-        lines.append(f".theme-{theme.slug} {{ --theme: {theme.color}; --theme-ink: {theme.ink}; }}")
-    return ("\n".join(lines) + "\n").encode()
+    return brand_css(view.config.brand_color, view.roadmap.themes)
 
 
 def write_site(view: SiteView, folder: Path, templates: Path | None = None) -> int:
@@ -127,3 +172,7 @@ def write_site(view: SiteView, folder: Path, templates: Path | None = None) -> i
         target.write_bytes(data)
         count += 1
     return count
+
+
+# The built-in page generators register themselves on import (after `page_generator` exists).
+from sheetmap.render import sprints as _sprints  # noqa: E402, F401

@@ -1,22 +1,31 @@
 """What the pages need, derived once from a projected roadmap.
 
 Templates get a `SiteView`: the board's columns in order, ideas per
-initiative, objectives by ID and so on, so no template has to search lists
-(which would make large roadmaps quadratic).
+initiative, objectives by ID, the filter choices, the prioritisation grid
+and so on, so no template has to search lists (which would make large
+roadmaps quadratic). Everything here reads the projected roadmap only: a
+public view cannot show what the projection left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sheetmap.config import Config
-from sheetmap.model import Idea, Initiative, Objective, Roadmap, Theme
-from sheetmap.schema import HORIZONS
+from sheetmap.model import Feedback, Idea, Initiative, Objective, Roadmap, Theme
+from sheetmap.schema import EFFORTS, HORIZONS, STAGES, VALUES
+
+if TYPE_CHECKING:
+    from sheetmap.render.changes import Change
 
 BOARD_HORIZONS = ("Now", "Next", "Later")
+#: Stages after which an experiment is no longer on the backlog.
+CONCLUDED = ("Successful", "Failed", "Parked")
 
 #: Where each kind of page lives, relative to the site root.
 INITIATIVE_DIR = "initiatives"
@@ -28,6 +37,44 @@ def initiative_url(item: Initiative) -> str:
 
 def quarter(day: dt.date) -> str:
     return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+
+
+class Verdict(NamedTuple):
+    """How an experiment did: a CSS-friendly key, a word for people and an icon (never colour alone)."""
+
+    key: str
+    label: str
+    icon: str
+
+
+VERDICTS = {
+    "met": Verdict("met", "Met its target", "✓"),
+    "missed": Verdict("missed", "Missed its target", "✗"),
+    "measuring": Verdict("measuring", "Measuring", "◔"),
+    "pending": Verdict("pending", "Not measured yet", "○"),
+    "parked": Verdict("parked", "Parked", "–"),
+}
+
+
+def verdict(idea: Idea) -> Verdict | None:
+    """The team's own call (the Stage) decides; an Actual without a final stage is still measuring."""
+    if idea.stage == "Successful":
+        return VERDICTS["met"]
+    if idea.stage == "Failed":
+        return VERDICTS["missed"]
+    if idea.stage == "Parked":
+        return VERDICTS["parked"]
+    if idea.actual:
+        return VERDICTS["measuring"]
+    if idea.target or idea.metric:
+        return VERDICTS["pending"]
+    return None
+
+
+def search_text(*parts: str) -> str:
+    """What the board's free-text search looks through: lower case, accents dropped (board.js folds queries alike)."""
+    text = unicodedata.normalize("NFD", " ".join(" ".join(parts).split()).lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 @dataclass
@@ -74,6 +121,73 @@ class SiteView:
         return [(h, by_horizon[h]) for h in BOARD_HORIZONS]
 
     @cached_property
+    def board(self) -> list[Initiative]:
+        return [i for _, items in self.columns for i in items]
+
+    # --- the board's filters: only values that some card on the board carries -------------------------------
+
+    @cached_property
+    def filter_themes(self) -> list[Theme]:
+        used = {i.theme.casefold() for i in self.board if i.theme}
+        return [t for t in self.roadmap.themes if t.name.casefold() in used]
+
+    @cached_property
+    def filter_tags(self) -> list[str]:
+        folded: dict[str, str] = {}
+        for i in self.board:
+            for tag in i.tags:
+                folded.setdefault(tag.casefold(), tag)
+        return sorted(folded.values(), key=str.casefold)
+
+    @cached_property
+    def filter_objectives(self) -> list[Objective]:
+        used = {o for i in self.board for o in i.objectives}
+        return [o for o in self.roadmap.objectives if o.id in used]
+
+    def card_search(self, item: Initiative) -> str:
+        theme = self.theme(item.theme)
+        objectives = [self.objectives_by_id[o].title for o in item.objectives if o in self.objectives_by_id]
+        return search_text(
+            item.title,
+            item.problem.text,
+            item.description.text,
+            item.outcome,
+            theme.name if theme else item.theme,
+            " ".join(item.tags),
+            " ".join(objectives),
+        )
+
+    # --- initiative and completed pages ------------------------------------------------------------------------
+
+    def verdict(self, idea: Idea) -> Verdict | None:
+        return verdict(idea)
+
+    def experiment_summary(self, ideas: list[Idea]) -> str:
+        """'3 experiments: 1 met its target, 1 missed its target, 1 measuring' — '' when none has a result yet."""
+        counts = {key: 0 for key in VERDICTS}
+        for x in ideas:
+            v = verdict(x)
+            if v:
+                counts[v.key] += 1
+        if not counts["met"] and not counts["missed"] and not counts["measuring"]:
+            return ""
+        parts = []
+        for key, n in counts.items():
+            if not n:
+                continue
+            own = "its" if n == 1 else "their"
+            parts.append(
+                {
+                    "met": f"{n} met {own} target",
+                    "missed": f"{n} missed {own} target",
+                    "measuring": f"{n} measuring",
+                    "pending": f"{n} not measured yet",
+                    "parked": f"{n} parked",
+                }[key]
+            )
+        return f"{len(ideas)} experiment{'s' if len(ideas) != 1 else ''}: {', '.join(parts)}"
+
+    @cached_property
     def completed(self) -> list[Initiative]:
         """Done initiatives, newest first; undated ones last, in sheet order."""
         done = [i for i in self.roadmap.initiatives if i.horizon == "Done"]
@@ -94,12 +208,18 @@ class SiteView:
                 grouped[o].append(i)
         return dict(grouped)
 
+    def objective_horizons(self, objective_id: str) -> list[tuple[str, list[Initiative]]]:
+        """An objective's initiatives by horizon (Now, Next, Later, Done), empty horizons left out."""
+        order = {i.id: n for n, i in enumerate(self.board + self.completed)}
+        items = sorted(self.initiatives_by_objective.get(objective_id, []), key=lambda i: order.get(i.id, 0))
+        return [(h, [i for i in items if i.horizon == h]) for h in HORIZONS if any(i.horizon == h for i in items)]
+
     def requests(self, item_id: str) -> int:
         return self.roadmap.request_counts.get(item_id, 0)
 
     @cached_property
-    def feedback_by_item(self) -> dict[str, list[object]]:
-        grouped: dict[str, list[object]] = defaultdict(list)
+    def feedback_by_item(self) -> dict[str, list[Feedback]]:
+        grouped: dict[str, list[Feedback]] = defaultdict(list)
         for f in self.roadmap.feedback:
             grouped[f.item].append(f)
         return dict(grouped)
@@ -110,3 +230,59 @@ class SiteView:
 
     def horizon_label(self, horizon: str) -> str:
         return self.config.horizon_label(horizon)
+
+    # --- prioritisation (internal builds only: Effort and Value never reach a public one) ----------------------
+
+    @cached_property
+    def open_ideas(self) -> list[Idea]:
+        """Ideas still on the product backlog: not concluded, under a card that is not Done."""
+        done = {i.id for i in self.roadmap.initiatives if i.horizon == "Done"}
+        return [x for x in self.roadmap.ideas if x.stage not in CONCLUDED and x.initiative not in done]
+
+    @cached_property
+    def priority_grid(self) -> list[tuple[str, list[tuple[str, list[Idea]]]]]:
+        """Rows of Value (High first), columns of Effort (XS first): the cheap, valuable bets sit top-left."""
+        cells: dict[tuple[str, str], list[Idea]] = defaultdict(list)
+        for x in self.open_ideas:
+            if x.value and x.effort:
+                cells[(x.value, x.effort)].append(x)
+        return [(value, [(effort, cells[(value, effort)]) for effort in EFFORTS]) for value in reversed(VALUES)]
+
+    @cached_property
+    def unsized_ideas(self) -> list[Idea]:
+        return [x for x in self.open_ideas if not (x.value and x.effort)]
+
+    @cached_property
+    def ideas_by_stage(self) -> list[tuple[str, list[Idea]]]:
+        """Every idea, in the order of its stage in the workflow; ideas without a stage last."""
+        grouped: dict[str, list[Idea]] = defaultdict(list)
+        for x in self.roadmap.ideas:
+            grouped[x.stage or "No stage"].append(x)
+        return [(s, grouped[s]) for s in (*STAGES, "No stage") if grouped.get(s)]
+
+    @staticmethod
+    def quick_win(value: str, effort: str) -> bool:
+        return value == "High" and effort in ("XS", "S")
+
+    def idea_url(self, idea: Idea) -> str:
+        parent = self.initiatives_by_id.get(idea.initiative)
+        return f"{initiative_url(parent)}#idea-{idea.slug}" if parent else ""
+
+    # --- the change feed -------------------------------------------------------------------------------------
+
+    @cached_property
+    def _changes(self) -> tuple[list[Change], dt.date]:
+        from sheetmap.render.changes import compute_changes
+
+        previous: dict[str, Any] | None = dict(self.previous) if self.previous is not None else None
+        key = self.config.base_url or self.config.title
+        return compute_changes(self.roadmap, previous, key=key, url_of=initiative_url)
+
+    @property
+    def changes(self) -> list[Change]:
+        """Roadmap changes since the previous build, and the history before them, newest first."""
+        return self._changes[0]
+
+    @property
+    def data_date(self) -> dt.date:
+        return self._changes[1]

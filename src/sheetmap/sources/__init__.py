@@ -4,9 +4,13 @@ Sheet into `RawSheet` tables. `read_source` picks the reader."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetmap.errors import SourceError
 from sheetmap.sources.table import CellValue, FormulaWithoutValue, RawRow, RawSheet
+
+if TYPE_CHECKING:
+    from sheetmap.snapshot import SnapshotPolicy
 
 __all__ = ["CellValue", "FormulaWithoutValue", "RawRow", "RawSheet", "read_source", "read_sources"]
 
@@ -43,8 +47,14 @@ def read_source(spec: str) -> list[RawSheet]:
     )
 
 
-def read_sources(specs: list[str] | tuple[str, ...]) -> list[RawSheet]:
-    """Read every source, in order; the first unreadable one raises SourceError."""
+def read_sources(specs: list[str] | tuple[str, ...], snapshot: SnapshotPolicy | None = None) -> list[RawSheet]:
+    """Read every source, in order; the first unreadable one raises SourceError.
+
+    With a `snapshot` policy, Google Sheets are saved after a good fetch, or
+    read from the saved copy when it is offline (see `sheetmap.snapshot`).
+    """
+    if snapshot is not None:
+        return snapshot.read(specs, read_source)
     sheets: list[RawSheet] = []
     for spec in specs:
         sheets.extend(read_source(spec))

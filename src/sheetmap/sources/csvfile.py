@@ -32,11 +32,10 @@ def read_csv_file(path: Path, display: str | None = None, index: int = 0) -> Raw
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(f"{name} is not a text CSV file. Export the sheet as 'CSV UTF-8'.")
     text = _decode(data)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     rows: list[RawRow] = []
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Quoting is always Excel's ("" inside quotes): csv.Sniffer guesses it from
+    # the data and gets cells such as `"Smart" alerts` wrong.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text), skipinitialspace=True)
     try:
         for number, record in enumerate(reader, start=1):
             values = tuple(v if v.strip() else None for v in record)
@@ -53,6 +52,26 @@ def read_csv_folder(folder: Path, display: str | None = None) -> list[RawSheet]:
     if not files:
         raise SourceError(f"{display or folder} holds no .csv files. Name them after the sheets, e.g. Initiatives.csv.")
     return [read_csv_file(p, f"{display or folder}/{p.name}", i) for i, p in enumerate(files)]
+
+
+def _delimiter(text: str) -> str:
+    """`,` (Excel), `;` (Excel where the decimal mark is a comma) or a tab.
+
+    The sniffer's guess stands unless it leaves the first line in one field
+    while another delimiter splits it: that line is normally the header row.
+    """
+    sample = text[:8192]
+    guess = ","
+    with contextlib.suppress(csv.Error):
+        guess = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    first = next((line for line in sample.splitlines() if line.strip()), "")
+
+    def fields(delimiter: str) -> int:
+        return len(next(csv.reader([first], delimiter=delimiter), []))
+
+    if fields(guess) > 1:
+        return guess
+    return max((",", ";", "\t"), key=fields)  # on a tie, the first: a comma
 
 
 def _decode(data: bytes) -> str:

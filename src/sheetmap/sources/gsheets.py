@@ -53,7 +53,7 @@ import os
 import random
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -428,7 +428,7 @@ def read_google_sheet(
             title=tab["title"],
             rows=_rows(value_range.get("values", []), value_range.get("range", "")),
             date1904=False,  # serials count from 1899-12-30, as in Excel's 1900 system
-            cell_url=_cell_url(key, tab.get("sheetId", 0)),
+            cell_url=CellLink(key, int(tab.get("sheetId", 0))),
             index=position,
         )
         for position, (tab, value_range) in enumerate(zip(tabs, value_ranges, strict=True))
@@ -440,11 +440,19 @@ def _quote_title(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _cell_url(key: str, gid: int) -> Callable[[str], str]:
-    def url(cell: str) -> str:
-        return f"https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range={cell}"
+@dataclass(frozen=True)
+class CellLink:
+    """Turns an A1 cell of one tab into the link that opens it in the browser.
 
-    return url
+    A value, not a closure, so a snapshot can store the tab's `gid` and
+    rebuild the same links offline.
+    """
+
+    key: str
+    gid: int
+
+    def __call__(self, cell: str) -> str:
+        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit#gid={self.gid}&range={cell}"
 
 
 def _range_start(a1: str) -> tuple[int, int]:

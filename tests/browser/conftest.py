@@ -1,0 +1,175 @@
+"""Real-browser fixtures: the sample site built by the real CLI, served on 127.0.0.1, driven in Debian's Chromium.
+
+Every page a test opens through `visit` is watched: a console error, an
+uncaught exception or a request to any host but the local server fails the
+test. Screenshots go to test-artifacts/ (gitignored), to be looked at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import run_sheetmap  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
+CONFIG = REPO / "sheetmap.yml"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def axe_source() -> str | None:
+    """axe-core's axe.min.js: from the axe-playwright-python wheel, else an npm install named by AXE_CORE_JS."""
+    try:
+        bundled = resources.files("axe_playwright_python") / "axe.min.js"
+        if bundled.is_file():
+            return bundled.read_text(encoding="utf-8")
+    except ModuleNotFoundError:
+        pass
+    for candidate in (os.environ.get("AXE_CORE_JS", ""), str(REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js")):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).read_text(encoding="utf-8")
+    return None
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample roadmap, public and internal, built with the repository's sheetmap.yml (logo, base_url, overrides)."""
+    work = tmp_path_factory.mktemp("browser-sites")
+    env = {"SOURCE_DATE_EPOCH": ""}
+    for audience in ("public", "internal"):
+        result = run_sheetmap("build", SAMPLE, "--config", CONFIG, "--audience", audience, "--out", audience,
+                              cwd=work, env=env)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    return work
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(sites: Path) -> Iterator[str]:
+    """A static server for the built sites on 127.0.0.1: http://127.0.0.1:PORT/public/index.html."""
+    handler = functools.partial(_Quiet, directory=str(sites))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watch:
+    """What one page did that it should not have: console errors, uncaught exceptions, requests to other hosts."""
+
+    allowed_hosts: set[str]
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.on("request", self._request)
+
+    def _request(self, request: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "about", "blob"):
+            return
+        if parts.scheme == "file" and "file" in self.allowed_hosts:
+            return
+        if parts.netloc not in self.allowed_hosts:
+            self.foreign.append(request.url)
+
+
+@pytest.fixture()
+def visit(browser: Any, server: str) -> Iterator[Any]:
+    """`visit(path, width=1280, javascript=True, color_scheme="light")` -> a Playwright page of the served site.
+
+    After the test, every page opened this way must have logged no error and
+    asked no other host for anything.
+    """
+    contexts = []
+    watch = Watch({urlsplit(server).netloc, "file"})
+
+    def open_page(path: str, *, width: int = 1280, height: int = 900, javascript: bool = True,
+                  color_scheme: str = "light") -> Any:  # fmt: skip
+        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
+                                      color_scheme=color_scheme)  # fmt: skip
+        contexts.append(context)
+        page = context.new_page()
+        watch.attach(page)
+        url = path if "://" in path else f"{server}/{path}"
+        page.goto(url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert watch.errors == [], watch.errors
+    assert watch.foreign == [], f"requests to other hosts: {watch.foreign}"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    if ARTIFACTS.exists():
+        for old in ARTIFACTS.glob("*.png"):
+            old.unlink()
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe() -> str:
+    source = axe_source()
+    if source is None:
+        pytest.skip("axe-core is not installed: `pip install axe-playwright-python` (in the test extra) ships it")
+    return source
+
+
+def run_axe(page: Any, source: str) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (every rule axe runs by default, best practices included)."""
+    page.evaluate(source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}  # fmt: skip
+        for v in result["violations"]
+    ]
+
+
+def copy_site(sites: Path, audience: str, target: Path) -> Path:
+    shutil.copytree(sites / audience, target)
+    return target
