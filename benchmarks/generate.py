@@ -23,15 +23,17 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import tempfile
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 #: Bump when the generated content changes, so cached files are rebuilt.
-VERSION = 4
+VERSION = 5
 
 
 def cache_dir() -> Path:
@@ -427,10 +429,69 @@ def write_workbook(shape: Shape, path: Path) -> Path:
         for row in rows:
             sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
+    streamed = path.with_suffix(".streamed.xlsx")
     partial = path.with_suffix(".partial.xlsx")
-    workbook.save(partial)
+    workbook.save(streamed)
+    save_like_excel(streamed, partial)
+    streamed.unlink()
     os.replace(partial, path)  # a killed run never leaves a half-written file under the final name
     return path
+
+
+_INLINE_CELL = re.compile(rb'<c ([^>]*?)t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S)
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_SHEET_DATA = b"<sheetData>"
+_SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def save_like_excel(src: Path, dst: Path) -> None:
+    """Rewrite an openpyxl workbook the way Excel and LibreOffice save it.
+
+    openpyxl writes every text cell as an inline string and leaves out the
+    sheet's `<dimension>`; Excel, LibreOffice and Google Sheets keep text in
+    one shared-string table and state each sheet's used range. Readers take
+    different paths for the two (openpyxl reads inline strings several times
+    slower), so the benchmark reads files shaped like the ones teams save.
+    The cell text is moved as it is (already XML-escaped), nothing else changes.
+    """
+    strings: dict[bytes, int] = {}
+    count = 0
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        count += 1
+        index = strings.setdefault(match.group(2), len(strings))
+        return b"<c " + match.group(1) + b't="s"><v>' + str(index).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _INLINE_CELL.sub(shared, data)
+                refs = _CELL_REF.findall(data)
+                if refs:
+                    last_col = max((c for c, _ in refs), key=lambda c: (len(c), c)).decode()
+                    dimension = f'<dimension ref="A1:{last_col}{int(refs[-1][1])}"/>'.encode()
+                    data = data.replace(b"<sheetViews>", dimension + b"<sheetViews>", 1)
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="' + _SST_TYPE + b'"/></Types>',
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="' + _SST_REL + b'" Target="sharedStrings.xml" Id="rIdSst"/></Relationships>',
+                )
+            target.writestr(info, data)
+        table = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings)
+        target.writestr(
+            "xl/sharedStrings.xml",
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' + _MAIN_NS
+            + f'" count="{count}" uniqueCount="{len(strings)}">'.encode() + table + b"</sst>",
+        )
 
 
 def workbook(shape: Shape, folder: Path | None = None) -> Path:

@@ -140,7 +140,10 @@ CASES: dict[str, Case] = {
     "experiment-without-result": Case(
         {
             **BASE,
-            "Ideas": [["ID", "Title", "Initiative", "Stage", "Actual"], ["IDEA-1", "Cache tiles", "INIT-1", "Failed", ""]],
+            "Ideas": [
+                ["ID", "Title", "Initiative", "Stage", "Actual"],
+                ["IDEA-1", "Cache tiles", "INIT-1", "Failed", ""],
+            ],
         },
         (("experiment-without-result", "Ideas", "E2", 2),),
         says=("is Failed but has no Actual result",),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_sheetmap, write_workbook
 
+from conftest import run_sheetmap, write_workbook
 from sheetmap.config import Config, load_config
 from sheetmap.errors import ConfigError
 

@@ -9,8 +9,8 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from conftest import run_sheetmap
 
+from conftest import run_sheetmap
 from sheetmap.config import KNOWN_KEYS, load_config
 from sheetmap.init import WorkflowOptions, config_text, init_project, workflow_text
 from sheetmap.schema import SHEETS
@@ -118,7 +118,8 @@ def test_init_then_build_publishes_public_and_internal_sites(tmp_path: Path) -> 
     internal = run_sheetmap("build", "--audience", "internal", cwd=tmp_path)
     assert internal.returncode == 0, internal.stderr
     assert (tmp_path / "site-internal" / "index.html").is_file()
-    published = "\n".join(p.read_text("utf-8") for p in (tmp_path / "site").rglob("*") if p.suffix in {".html", ".json"})
+    pages = [p for p in (tmp_path / "site").rglob("*") if p.suffix in {".html", ".json", ".xml"}]
+    published = "\n".join(p.read_text("utf-8") for p in pages)
     assert "New customers don't know where to start" in published.replace("&#39;", "'")
     for internal_only in ("Example Co", "talk to Finance", "Invoices are hard to reconcile", "Sprint 1", "Alex"):
         assert internal_only not in published
@@ -157,7 +158,7 @@ def test_the_workflow_builds_on_push_schedule_and_demand_and_deploys_to_pages(pr
     ]
     runs = [s["run"] for s in build if "run" in s]
     assert runs == ["pip install sheetmap", "sheetmap validate --format github", "sheetmap build --out site"]
-    assert [s for s in build if s.get("uses") == "actions/upload-pages-artifact@v3"][0]["with"] == {"path": "site"}
+    assert next(s for s in build if s.get("uses") == "actions/upload-pages-artifact@v3")["with"] == {"path": "site"}
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"] == "actions/deploy-pages@v4"
@@ -177,7 +178,7 @@ def test_workflow_options_leave_room_for_variants() -> None:
     with_env = [s["run"] for s in steps if "env" in s]
     assert with_env == ["sheetmap validate --format github", "sheetmap build --out site"]
     assert steps[3] == {"run": "echo ready"}
-    secret = [s["env"] for s in steps if "env" in s][0]["SHEETMAP_GOOGLE_CREDENTIALS"]
+    secret = next(s["env"] for s in steps if "env" in s)["SHEETMAP_GOOGLE_CREDENTIALS"]
     assert secret == "${{ secrets.SHEETMAP_GOOGLE_CREDENTIALS }}"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -82,7 +85,8 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample workbook added to a small MkDocs site with the three documented lines."""
     folder = tmp_path_factory.mktemp("handbook")
     shutil.copy(SAMPLE, folder / "roadmap.xlsx")
-    mkdocs_site(folder, "      source: roadmap.xlsx\n")
+    # No highlight.js: the built-in theme would fetch it from a CDN, and the tests have no network.
+    mkdocs_site(folder, "      source: roadmap.xlsx\n", extra="theme:\n  name: mkdocs\n  highlightjs: false\n")
     result = mkdocs_build(folder, "--strict")
     assert result.returncode == 0, result.stderr
     return folder / "site"
@@ -273,3 +277,50 @@ def test_a_docs_page_in_the_roadmaps_place_is_refused(tmp_path: Path) -> None:
     result = mkdocs_build(tmp_path)
     assert result.returncode == 1
     assert "docs/roadmap/index.md already exists" in result.stderr and "path:" in result.stderr
+
+
+@pytest.mark.browser
+def test_the_filters_work_on_the_board_inside_mkdocs(sample_site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    # Served over HTTP as a published site is (MkDocs' search worker refuses file://).
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/roadmap/")
+            cards = page.locator(".sheetmap .card")
+            total = cards.count()
+            assert total > 3
+            # The roadmap's own styles apply inside the host theme: cards are framed in their theme colour.
+            assert cards.first.evaluate("e => getComputedStyle(e).borderLeftWidth") == "6px"
+            theme = page.locator("#f-theme option").nth(1)
+            page.select_option("#f-theme", theme.get_attribute("value"))
+            visible = page.locator(".sheetmap .card:visible")
+            shown = visible.count()
+            assert 0 < shown < total
+            wanted = theme.inner_text()
+            for i in range(shown):
+                assert visible.nth(i).locator(".chip").inner_text() == wanted
+            assert f"theme={theme.get_attribute('value')}" in page.url
+            page.fill("#f-q", "zzzz no such words")
+            assert page.locator(".sheetmap .card:visible").count() == 0
+            assert errors == [], errors
+        finally:
+            browser.close()
+            server.shutdown()
+            server.server_close()

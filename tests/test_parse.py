@@ -7,10 +7,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import run_sheetmap, write_workbook
+from sheetmap import rules
+from sheetmap.audience import project
 from sheetmap.config import Config
+from sheetmap.parse import build_roadmap
 from sheetmap.pipeline import load
-from sheetmap.report import Problem
+from sheetmap.refs import parse_cell
+from sheetmap.report import SEVERITIES, Problem, Report
+from sheetmap.schema import SHEETS
+from sheetmap.sources import FormulaWithoutValue, RawRow, RawSheet
 
 HEADER = ["ID", "Title", "Horizon", "Visibility"]
 
@@ -234,7 +243,8 @@ def test_json_report_shape_and_order(tmp_path: Path) -> None:
         ("a-sprints.xlsx", "Tasks", 3, "A3", "ID", "duplicate-id"),
     ]
     choice = report["problems"][2]
-    assert choice["message"] == "Horizon 'Nwo' is not one of Now, Next, Later, Done. Did you mean 'Now'?"
+    # the tab's own header ('Status') names the column in the message; "column" keeps the canonical name
+    assert choice["message"] == "Status 'Nwo' is not one of Now, Next, Later, Done. Did you mean 'Now'?"
     assert choice["severity"] == "error"
 
 
@@ -259,3 +269,52 @@ def test_text_report_names_sheet_cell_value_and_fix(tmp_path: Path) -> None:
     assert "Initiatives" in result.stdout and "C2" in result.stdout
     assert "'Nwo'" in result.stdout and "Did you mean 'Now'?" in result.stdout and "Fix:" in result.stdout
     assert "1 error" in result.stdout
+
+
+# --- any table at all --------------------------------------------------------------------------------------------
+
+_TAB_NAMES = [name for sheet in SHEETS for name in (sheet.name, *sheet.aliases)] + ["Scratch"]
+_HEADERS = [*sorted({a for sheet in SHEETS for c in sheet.columns for a in (c.name, *c.aliases)}), "Junk", ""]
+_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["Now", " next ", "Done", "Public", "INIT-1", "IDEA-1", "OKR-1", "S1", "XL", "3", "-1"]),
+    st.sampled_from(["2026-03-01", "#fff", "a, b", "**x**", "<script>x</script>", "[a](javascript:x)"]),
+    st.integers(-10, 3_000_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.builds(FormulaWithoutValue, st.just("=1+1")),
+)
+
+
+@st.composite
+def _workbooks(draw: st.DrawFn) -> list[RawSheet]:
+    sheets = []
+    for index, title in enumerate(draw(st.lists(st.sampled_from(_TAB_NAMES), min_size=1, max_size=5))):
+        width = draw(st.integers(1, 6))
+        number = draw(st.integers(1, 3))
+        rows = [RawRow(number, tuple(draw(st.sampled_from(_HEADERS)) or None for _ in range(width)))]
+        for _ in range(draw(st.integers(0, 5))):
+            number += draw(st.integers(1, 3))
+            rows.append(RawRow(number, tuple(draw(_VALUES) for _ in range(draw(st.integers(0, width + 1))))))
+        source = draw(st.sampled_from(["a.xlsx", "b.xlsx"]))
+        sheets.append(RawSheet(source, title, rows, date1904=draw(st.booleans()), index=index))
+    return sheets
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_workbooks())
+def test_any_table_gives_problems_at_real_cells_never_an_exception(raw: list[RawSheet]) -> None:
+    report = Report()
+    roadmap = build_roadmap(raw, Config(), report)
+    rules.check(roadmap, report)
+    for problem in report.problems:
+        assert problem.severity in SEVERITIES and problem.message
+        assert problem.sheet is None or problem.sheet in {r.title for r in raw}
+        if problem.cell:
+            assert parse_cell(problem.cell)[0] == problem.row, problem
+    for audience in ("public", "internal"):
+        project(roadmap, audience)

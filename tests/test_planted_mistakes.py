@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 
 import openpyxl
-from conftest import run_sheetmap
 from openpyxl.styles import Font, PatternFill
+
+from conftest import run_sheetmap
 
 D = dt.datetime
 NAME = "team-roadmap.xlsx"
@@ -51,7 +52,7 @@ def _team_workbook(path: Path) -> Path:
         # row 10: no title
         ["PAY-6", None, "Later", "Payments", "", "", "", "Internal", "", None],
         # row 11: a public card pointing at an internal objective
-        ["PAY-7", "Payouts arrive on different days each month", "Later", "Payments", "OKR-2", "", "", "Public", "", None],
+        ["PAY-7", "Payouts arrive on different days", "Later", "Payments", "OKR-2", "", "", "Public", "", None],
         # row 12: clean, done with a real date
         ["PAY-8", "Receipts were missing the VAT number", "Done", "Payments", "", "", "", "Public", "", D(2026, 2, 3)],
     ]  # fmt: skip

@@ -332,6 +332,26 @@ def test_semicolon_csv_with_a_quoted_semicolon(tmp_path: Path) -> None:
     loaded = _load(csv_file)
     assert loaded.report.problems == []
     assert [(i.id, i.title, i.horizon) for i in loaded.roadmap.initiatives] == [("INIT-1", "Reports; exports", "Later")]
+    # with a title line above the header, and commas in the cells
+    csv_file.write_text("Larkspur roadmap\r\nID;Title;Horizon\r\nINIT-1;Slow, reports;Later\r\n", encoding="utf-8")
+    (raw,) = read_source(str(csv_file))
+    assert [(r.number, r.values) for r in raw.rows] == [
+        (1, ("Larkspur roadmap",)),
+        (2, ("ID", "Title", "Horizon")),
+        (3, ("INIT-1", "Slow, reports", "Later")),
+    ]
+
+
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path: Path) -> None:
+    """A cell with line breaks is one row in the spreadsheet, so later rows keep their row numbers."""
+    csv_file = tmp_path / "Initiatives.csv"
+    csv_file.write_text(
+        'ID,Title,Horizon,Problem\r\nINIT-1,Slow reports,Later,"First line\r\nsecond line"\r\nINIT-2,Lost,Nwo,\r\n',
+        encoding="utf-8",
+    )
+    loaded = _load(csv_file)
+    assert [(p.code, p.cell, p.row) for p in loaded.report.problems] == [("invalid-choice", "C3", 3)]
+    assert "second line" in loaded.roadmap.initiatives[0].problem.text
 
 
 _CELL = st.text(alphabet=st.sampled_from(list('ab ,;\t"\n-:1é')), max_size=10)

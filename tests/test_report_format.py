@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_sheetmap, write_workbook
 
+from conftest import run_sheetmap, write_workbook
 from sheetmap.report import Problem, Report
 from sheetmap.report_format import display_source, format_github, format_json, format_text, summary
 

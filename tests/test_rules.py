@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from code_cases import BASE, CASES
 from conftest import run_sheetmap, write_workbook
-
 from sheetmap.config import Config
 from sheetmap.pipeline import load
 from sheetmap.report import DEFAULT_SEVERITY, Problem
@@ -69,7 +69,8 @@ def test_json_names_the_tab_as_written_and_the_cell(tmp_path: Path) -> None:
             "cell": "C4",
             "row": 4,
             "column": "Horizon",
-            "message": "Horizon 'Nwo' is not one of Now, Next, Later, Done. Did you mean 'Now'?",
+            # the message names the column as the tab heads it; "column" is the canonical name
+            "message": "Status 'Nwo' is not one of Now, Next, Later, Done. Did you mean 'Now'?",
             "source": "roadmap.xlsx",
             "value": "Nwo",
             "fix": "Change it to 'Now'.",

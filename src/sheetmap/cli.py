@@ -100,13 +100,25 @@ offline_option = click.option(
 @main.command(context_settings=CONTEXT)
 @click.argument("directory", default=".", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace roadmap.xlsx, sheetmap.yml or the workflow if they exist.")
-def init(directory: Path, force: bool) -> None:
+@click.option(
+    "--google",
+    "google_sheet",
+    metavar="URL",
+    help="Build from this Google Sheet, nightly in CI, with the key in the SHEETMAP_GOOGLE_CREDENTIALS secret.",
+)
+def init(directory: Path, force: bool, google_sheet: str | None) -> None:
     """Start a roadmap in DIRECTORY (default: here): a starter workbook, sheetmap.yml and a CI workflow.
 
     \b
-    Example:
+    Examples:
       sheetmap init my-roadmap && cd my-roadmap && sheetmap build
+      sheetmap init my-roadmap --google "https://docs.google.com/spreadsheets/d/KEY/edit"
     """
+    if google_sheet:
+        from sheetmap.init_google import init_google
+
+        click.echo(init_google(directory, google_sheet, force=force))
+        return
     from sheetmap.init import init_project, next_steps
 
     click.echo(next_steps(directory, init_project(directory, force=force)))

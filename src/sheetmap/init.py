@@ -40,6 +40,10 @@ class WorkflowOptions:
     setup: tuple[str, ...] = ()
     #: the public site's folder, as in sheetmap.yml
     site: str = "site"
+    #: more arguments for `sheetmap build` (shell syntax; `env` is set on that step)
+    build_args: str = ""
+    #: upload and deploy only when the built site differs from the published one
+    deploy_only_changes: bool = False
     comment: str = (
         "Rebuilds the roadmap website from the workbook and publishes it to GitHub Pages:\n"
         "when the workbook or settings change on the main branch, every night, and on demand\n"
@@ -57,6 +61,13 @@ def workflow_text(options: WorkflowOptions | None = None) -> str:
     if o.env:
         env = "        env:\n" + "".join(f"          {name}: {_yaml_str(value)}\n" for name, value in o.env.items())
     setup = "".join(f"      - run: {_yaml_str(line)}\n" for line in o.setup)
+    build_args = f" {o.build_args}" if o.build_args else ""
+    outputs, compare, upload_if, deploy_if = ("", "", "", "")
+    if o.deploy_only_changes:
+        outputs = "    outputs:\n      changed: ${{ steps.compare.outputs.changed }}\n"
+        compare = _COMPARE_STEP.replace("{site}", o.site)
+        upload_if = "        if: steps.compare.outputs.changed == 'true'\n"
+        deploy_if = "    if: needs.build.outputs.changed == 'true'\n"
     return f"""{header}name: Roadmap
 
 on:
@@ -80,26 +91,27 @@ concurrency:
 jobs:
   build:
     runs-on: ubuntu-latest
-    steps:
+{outputs}    steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
         with:
           python-version: "{o.python}"
       - name: Install sheetmap
         run: {o.install}
-{setup}      - name: Check the workbook
+{setup}      - uses: actions/configure-pages@v5
+        id: pages
+      - name: Check the workbook
         # Problems appear as annotations on the run, and in full in this step's log.
         run: sheetmap validate --format github
 {env}      - name: Build the site
-        run: sheetmap build --out {o.site}
-{env}      - uses: actions/configure-pages@v5
-      - uses: actions/upload-pages-artifact@v3
-        with:
+        run: sheetmap build --out {o.site}{build_args}
+{env}{compare}      - uses: actions/upload-pages-artifact@v3
+{upload_if}        with:
           path: {o.site}
 
   deploy:
     needs: build
-    runs-on: ubuntu-latest
+{deploy_if}    runs-on: ubuntu-latest
     environment:
       name: github-pages
       url: ${{{{ steps.deployment.outputs.page_url }}}}
@@ -110,6 +122,28 @@ jobs:
 """
 
 
+# sheetmap writes the same bytes for the same input, so a digest of every file
+# tells whether this build differs from the site online, whose digest is
+# published next to it. Unknown (first deploy, unreachable): deploy.
+_COMPARE_STEP = """\
+      - name: Compare with the published site
+        id: compare
+        env:
+          PAGES_URL: ${{ steps.pages.outputs.base_url }}
+        run: |
+          files=$(cd {site} && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+          digest=$(echo "$files" | sha256sum | cut -c 1-64)
+          published=$(curl -fsSL --max-time 30 "$PAGES_URL/sheetmap-build.txt?run=$GITHUB_RUN_ID" || true)
+          echo "$digest" > {site}/sheetmap-build.txt
+          if [ "$digest" = "$published" ]; then
+            echo "The published site is already this one: nothing to deploy."
+            echo "changed=false" >> "$GITHUB_OUTPUT"
+          else
+            echo "changed=true" >> "$GITHUB_OUTPUT"
+          fi
+"""
+
+
 def _yaml_str(value: str) -> str:
     """A YAML scalar that stays the string it is (globs and `${{ … }}` included)."""
     if value.startswith("${{"):
@@ -117,7 +151,7 @@ def _yaml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def config_text() -> str:
+def config_text(source: str = WORKBOOK) -> str:
     """The starter `sheetmap.yml`: the settings a team needs, and every other one commented out."""
     return f"""# sheetmap settings. Every setting is optional; paths are relative to this file.
 # Check this file and the workbook with `sheetmap validate`.
@@ -129,7 +163,7 @@ description: What we are working on now, what comes next, and what we are explor
 # The workbooks (or CSV folders, or Google Sheets URLs) read when no source is named
 # on the command line: `sheetmap build` then builds from these.
 sources:
-  - {WORKBOOK}
+  - {WORKBOOK if source == WORKBOOK else _yaml_str(source)}
 
 # What an empty Visibility cell means. Internal keeps everything off the public site
 # until a row is marked Public, so nothing is published by accident.
@@ -195,24 +229,26 @@ brand_color: "#2f5bd3"
 # A folder of your own templates that replace the built-in ones file by file.
 # templates: site_templates
 
-# Google Sheets only: where the last good download is kept, so a build can go on
-# when Google cannot be reached.
+# Google Sheets only: a folder where the last good download is kept;
+# `sheetmap build --offline` builds from it when Google cannot be reached.
 # snapshot: .sheetmap-snapshot
 """
 
 
-def starter_files(workflow: WorkflowOptions | None = None) -> dict[str, bytes]:
+def starter_files(workflow: WorkflowOptions | None = None, source: str = WORKBOOK) -> dict[str, bytes]:
     """Relative path -> content of every file `sheetmap init` writes."""
     from sheetmap.starter import starter_workbook
 
     return {
         WORKBOOK: starter_workbook(),
-        CONFIG: config_text().encode("utf-8"),
+        CONFIG: config_text(source).encode("utf-8"),
         WORKFLOW: workflow_text(workflow).encode("utf-8"),
     }
 
 
-def init_project(directory: Path, *, force: bool = False, workflow: WorkflowOptions | None = None) -> list[Path]:
+def init_project(
+    directory: Path, *, force: bool = False, workflow: WorkflowOptions | None = None, source: str = WORKBOOK
+) -> list[Path]:
     """Write the starter files into `directory` (created if needed); return their paths.
 
     Raises SheetmapError, writing nothing, when any of them exists and
@@ -222,7 +258,7 @@ def init_project(directory: Path, *, force: bool = False, workflow: WorkflowOpti
         raise SheetmapError(
             f"{directory} is a file, not a folder. Name a new or existing folder: sheetmap init my-roadmap"
         )
-    files = starter_files(workflow)
+    files = starter_files(workflow, source)
     existing = [name for name in files if (directory / name).exists()]
     if existing and not force:
         listed = ", ".join(str(directory / name) for name in existing)

@@ -27,6 +27,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,9 +42,11 @@ from sheetmap.audience import project
 from sheetmap.config import Config, find_config, load_config
 from sheetmap.errors import SheetmapError
 from sheetmap.pipeline import load
-from sheetmap.render.fragments import fragment_assets, render_fragments, script_names
+from sheetmap.render.fragments import fragment_assets, fragment_environment, render_fragments, script_names
 from sheetmap.render.views import SiteView
 from sheetmap.report_format import format_text
+from sheetmap.snapshot import snapshot_policy
+from sheetmap.sources.gsheets import is_google_source
 
 log = get_plugin_logger(__name__)
 
@@ -76,6 +79,10 @@ class SheetmapPlugin(BasePlugin[SheetmapPluginConfig]):
         self.sources = self._sources(here)
         self.audience = self.config.audience or self.settings.default_audience
         self.folder = _folder(self.config.path)
+        # `mkdocs serve` rebuilds in one process: a template added to site_templates/ must win over a cached one.
+        env = fragment_environment(self.settings.templates)
+        if env.cache is not None:
+            env.cache.clear()
         config.extra_css.append(self.folder + "assets/sheetmap.css")
         config.extra_css.append(self.folder + "assets/themes.css")
         for name in script_names(self.settings, self.settings.templates):
@@ -96,8 +103,8 @@ class SheetmapPlugin(BasePlugin[SheetmapPluginConfig]):
         items = [given] if isinstance(given, str) else given
         if not items or not all(isinstance(s, str) and s.strip() for s in items):
             raise PluginError("sheetmap: `source` must be a path or URL, or a list of them.")
-        # Paths are relative to mkdocs.yml, like every other path in it.
-        return tuple(s if "://" in s or Path(s).is_absolute() else str(here / s) for s in items)
+        # Paths are relative to mkdocs.yml, like every other path in it; a bare Google Sheets key is no path.
+        return tuple(s if "://" in s or Path(s).is_absolute() or _google_key(s, here) else str(here / s) for s in items)
 
     # -- pages ----------------------------------------------------------------
 
@@ -128,7 +135,8 @@ class SheetmapPlugin(BasePlugin[SheetmapPluginConfig]):
 
     def _view(self) -> SiteView:
         try:
-            loaded = load(self.sources, self.settings)
+            # `snapshot:` in sheetmap.yml keeps the last good fetch of a Google Sheet, as for the CLI.
+            loaded = load(self.sources, self.settings, snapshot_policy(self.settings.snapshot, offline=False))
         except SheetmapError as exc:
             raise PluginError(f"sheetmap: {exc}") from None
         report = loaded.report
@@ -194,8 +202,9 @@ def _folder(path: str) -> str:
 
 def _markdown(title: str, html: str, *, hide_toc: bool) -> str:
     """A Markdown page whose body is the rendered HTML (a raw HTML block, passed through as is)."""
-    # JSON strings are valid YAML, so any title is quoted safely.
-    meta = [f"title: {json.dumps(title, ensure_ascii=False)}"]
+    # JSON strings are valid YAML, so any title is quoted safely. MkDocs themes print
+    # page.title unescaped (in <title>, the nav, og: attributes): it must be HTML already.
+    meta = [f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}"]
     if hide_toc:
         meta.append("hide: [toc]")  # Material for MkDocs: room for the board; other themes ignore it
     return "---\n" + "\n".join(meta) + "\n---\n\n" + html
@@ -241,3 +250,7 @@ def _navigation(items: list[StructureItem]) -> Navigation:
     for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None], strict=True):
         page.previous_page, page.next_page = before, after
     return Navigation(items, pages)
+
+
+def _google_key(spec: str, here: Path) -> bool:
+    return is_google_source(spec) and not (here / spec).exists()

@@ -86,7 +86,8 @@ class _Reader:
                         column=column.name,
                         cell=cell,
                         value="",
-                        fix=f"Fill in {label} ({column.help.rstrip('.')}), or delete the row.",
+                        fix=f"Fill in {label} ({column.help[:1].lower()}{column.help[1:].rstrip('.')}), "
+                        "or delete the row.",
                     )
                 )
             return _empty(column)

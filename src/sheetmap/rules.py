@@ -73,6 +73,15 @@ def _cell(place: Place, *columns: str) -> tuple[str | None, str | None]:
     return (columns[0] if columns else None), None
 
 
+def _label(place: Place | None, column: str) -> str:
+    return place.label(column) if place else column
+
+
+def _in_sheet(place: Place | None) -> str:
+    """ " in sheet 'OKRs'", to send the person to the right tab."""
+    return f" in sheet '{place.sheet}'" if place else ""
+
+
 def _names(items: Iterable[str]) -> str:
     """'Problem', 'Problem and Description', 'Problem, Description and Objectives'."""
     names = list(items)
@@ -202,7 +211,8 @@ def public_links_internal(roadmap: Roadmap, report: Report) -> None:
                     column=column,
                     cell=cell,
                     value=oid,
-                    fix=f"Set objective {oid}'s Visibility to Public, or remove {oid} from this card "
+                    fix=f"Set objective {oid}'s {_label(objective.place, 'Visibility')} to Public"
+                    f"{_in_sheet(objective.place)}, or remove {oid} from this card "
                     "if the objective should stay internal.",
                 )
             )
@@ -219,7 +229,8 @@ def public_links_internal(roadmap: Roadmap, report: Report) -> None:
                 column=column,
                 cell=cell,
                 value=idea.visibility,
-                fix=f"Set initiative {parent.id}'s Visibility to Public, or set this idea to Internal.",
+                fix=f"Set initiative {parent.id}'s {_label(parent.place, 'Visibility')} to Public"
+                f"{_in_sheet(parent.place)}, or set this idea to Internal.",
             )
         )
 

@@ -9,6 +9,7 @@ script or a `javascript:` link (`unsafe-content`).
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -28,10 +29,20 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _ADDED = {("a", "rel")}
 
 
+#: Spaces and invisible characters that can hide a scheme from a URL parser but not from a
+#: person or an older or laxer client: '\u2006javascript:' is a relative link to Chromium.
+_URL_DISGUISE = re.compile(r"[\s\x00-\x20\x7f-\x9f\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
 def _only_https_images(element: str, attribute: str, value: str) -> str | None:
     # An image loads without a click, so only encrypted sources are allowed.
     if element == "img" and attribute == "src" and not value.lower().startswith("https://"):
         return None
+    if attribute in ("href", "src"):
+        scheme = _SCHEME.match(_URL_DISGUISE.sub("", value).lower())
+        if scheme and scheme.group(1) not in URL_SCHEMES:
+            return None
     return value
 
 

@@ -36,7 +36,7 @@ from sheetmap.render.site import environment, site_files
 from sheetmap.render.views import SiteView
 from sheetmap.report import Problem
 from sheetmap.report_format import display_source, format_text
-from sheetmap.serve_http import LiveSite, make_server
+from sheetmap.serve_http import LiveSite, Pages, make_server
 
 #: How often the watched files are looked at, in seconds.
 POLL = 0.1
@@ -62,7 +62,7 @@ class Target:
 class Outcome:
     """One build: the site's files, or the error page; and which files to watch next."""
 
-    files: dict[str, bytes] | None
+    pages: Pages | None
     error_page: bytes | None
     message: str
     watched: list[Path] = field(default_factory=list)
@@ -136,14 +136,24 @@ def build(target: Target, previous: list[Path]) -> Outcome:
         )
         return Outcome(None, page, text, watched, problems=report.errors)
     view = SiteView(project(loaded.roadmap, target.audience or config.default_audience), config)
-    try:
-        files = dict(site_files(view, config.templates))
-    except jinja2.TemplateError as exc:
-        return _failure("A template has an error", _template_error(exc), config, watched)
+    # A template added to site_templates/ since the last build must win over the cached built-in one.
+    fresh(environment(config.templates))
+
+    def template_failed(exc: Exception) -> bytes:
+        if isinstance(exc, jinja2.TemplateError):
+            return _error_page(config, heading="A template has an error", message=_template_error(exc))
+        return _error_page(config, heading="sheetmap failed (this is a bug)", message=f"{type(exc).__name__}: {exc}")
+
+    pages = Pages(site_files(view, config.templates), template_failed)
     items = view.roadmap.initiatives
     took = time.perf_counter() - started
-    message = f"Built {view.roadmap.audience} site: {_plural(len(items), 'initiative')} in {took:.1f} s"
-    return Outcome(files, None, f"{text}\n{message}" if text else message, watched)
+    message = f"Read and checked {_plural(len(items), 'initiative')} in {took:.1f} s"
+    return Outcome(pages, None, f"{text}\n{message}" if text else message, watched)
+
+
+def fresh(env: jinja2.Environment) -> None:
+    if env.cache is not None:
+        env.cache.clear()
 
 
 def _plural(n: int, word: str) -> str:
@@ -219,8 +229,8 @@ class Watcher:
                 continue
             break
         assert outcome is not None
-        if self.site.publish(outcome.files, outcome.error_page):
-            self.say(outcome.message, outcome.files is None)
+        self.site.publish(outcome.pages, outcome.error_page)
+        self.say(outcome.message, outcome.pages is None)
 
     def changed(self) -> bool:
         now = signature(self.watched)

@@ -11,10 +11,10 @@ Content-Security-Policy (`script-src 'self'; connect-src 'self'`) holds.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import mimetypes
 import posixpath
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,52 +29,93 @@ WAIT_SECONDS = 20.0
 RELOAD_JS = (resources.files("sheetmap.themes.default") / "templates" / "serve" / "reload.js").read_bytes()
 
 
+class Pages:
+    """A site rendered on demand: a page is ready as soon as it is asked for.
+
+    `site_files` yields the board first and then every other page; a
+    request renders just far enough to reach its page, and a background
+    thread renders the rest. So the board is back a moment after the
+    workbook is read, however many initiative pages follow.
+    """
+
+    def __init__(self, files: Iterator[tuple[str, bytes]], on_error: Callable[[Exception], bytes]) -> None:
+        self._files = files
+        self._on_error = on_error
+        self._done: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+        self._finished = False
+        self.error_page: bytes | None = None
+
+    def get(self, path: str) -> bytes | None:
+        with self._lock:
+            while path not in self._done and not self._finished:
+                self._next()
+            return self._done.get(path)
+
+    def render_all(self, cancelled: threading.Event) -> None:
+        while not self._finished and not cancelled.is_set():
+            with self._lock:
+                if not self._finished:
+                    self._next()
+
+    def _next(self) -> None:
+        try:
+            name, data = next(self._files)
+        except StopIteration:
+            self._finished = True
+            return
+        except Exception as exc:  # a team's template that fails: shown instead of the site
+            self._finished = True
+            self.error_page = self._on_error(exc)
+            return
+        self._done[name] = data
+
+
 @dataclass(frozen=True)
 class State:
     version: int
-    files: dict[str, bytes]
+    #: the last good site (kept while the sources have errors)
+    pages: Pages | None
+    #: what every page shows while the sources have errors
     error_page: bytes | None
 
 
 class LiveSite:
-    """The site being served: the last good build, an error page while the sources have errors, a version."""
+    """The site being served, and a version number that changes with every build."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._state = State(0, {}, None)
-        self._digest = b""
+        self._state = State(0, None, None)
+        self._cancel = threading.Event()
 
     @property
     def state(self) -> State:
         return self._state
 
-    def publish(self, files: dict[str, bytes] | None, error_page: bytes | None) -> bool:
-        """A new build (its files), or a failed one (its error page); False when nothing changed."""
-        digest = _digest(files, error_page)
+    def publish(self, pages: Pages | None, error_page: bytes | None) -> None:
+        """A new build (its pages), or a failed one (its error page; the last good pages stay)."""
         with self._changed:
-            if digest == self._digest:
-                return False
-            self._digest = digest
-            kept = files if files is not None else self._state.files
+            if pages is not None:
+                self._cancel.set()  # the previous build's pages are no longer needed
+                self._cancel = threading.Event()
+                threading.Thread(target=self._render, args=(pages, self._cancel), daemon=True).start()
+            kept = pages if pages is not None else self._state.pages
             self._state = State(self._state.version + 1, kept, error_page)
             self._changed.notify_all()
-        return True
+
+    def _render(self, pages: Pages, cancelled: threading.Event) -> None:
+        pages.render_all(cancelled)
+        with self._changed:
+            if pages.error_page is not None and self._state.pages is pages and self._state.error_page is None:
+                # A page further down failed (a team's template): the open page shows the error.
+                self._state = State(self._state.version + 1, pages, pages.error_page)
+                self._changed.notify_all()
 
     def wait(self, version: int, timeout: float) -> int:
         """The current version, once it differs from `version` (or after `timeout` seconds)."""
         with self._changed:
             self._changed.wait_for(lambda: self._state.version != version, timeout)
             return self._state.version
-
-
-def _digest(files: dict[str, bytes] | None, error_page: bytes | None) -> bytes:
-    h = hashlib.sha256()
-    if files is None:
-        h.update(b"error\0" + (error_page or b""))
-        return h.digest()
-    for name, data in sorted(files.items()):
-        h.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    return h.digest()
 
 
 def with_reload(html: bytes, version: int) -> bytes:
@@ -106,14 +147,15 @@ class Handler(BaseHTTPRequestHandler):
         path = posixpath.normpath(unquote(url.path)).lstrip("/")
         if url.path.endswith("/") or path in ("", "."):
             path = posixpath.join("" if path == "." else path, "index.html")
-        if path not in state.files and f"{path}/index.html" in state.files:
-            self.send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", body, location=url.path + "/")
-            return
         is_page = path.endswith(".html")
-        if state.error_page is not None and (is_page or path not in state.files):
-            self.send(HTTPStatus.INTERNAL_SERVER_ERROR, with_reload(state.error_page, state.version), "text/html", body)
-        elif path in state.files:
-            data = state.files[path]
+        data = state.pages.get(path) if state.pages and not (state.error_page and is_page) else None
+        # A build's errors first; else a team's template that failed while rendering the pages.
+        error_page = state.error_page or (state.pages.error_page if state.pages else None)
+        if data is None and not error_page and state.pages and state.pages.get(f"{path}/index.html") is not None:
+            self.send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", body, location=url.path + "/")
+        elif error_page is not None and (is_page or data is None):
+            self.send(HTTPStatus.INTERNAL_SERVER_ERROR, with_reload(error_page, state.version), "text/html", body)
+        elif data is not None:
             kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
             self.send(HTTPStatus.OK, with_reload(data, state.version) if is_page else data, kind, body)
         else:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,8 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import run_sheetmap  # noqa: E402
+from conftest import run_sheetmap
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +41,10 @@ def axe_source() -> str | None:
             return bundled.read_text(encoding="utf-8")
     except ModuleNotFoundError:
         pass
-    for candidate in (os.environ.get("AXE_CORE_JS", ""), str(REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js")):
+    for candidate in (
+        os.environ.get("AXE_CORE_JS", ""),
+        str(REPO / ".ci" / "node_modules" / "axe-core" / "axe.min.js"),
+    ):
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
     return None
@@ -63,7 +63,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -164,12 +164,11 @@ def run_axe(page: Any, source: str) -> list[dict[str, Any]]:
     page.evaluate(source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}  # fmt: skip
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
-
-
-def copy_site(sites: Path, audience: str, target: Path) -> Path:
-    shutil.copytree(sites / audience, target)
-    return target

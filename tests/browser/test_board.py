@@ -100,7 +100,9 @@ def test_filters_combine(visit: Any, sites: Path) -> None:
 
 def _description_only_word(cards: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
     """A word that only one board card's description holds (not its title, not any other card)."""
-    texts = {c["id"]: plain(" ".join([c["title"], c["problem"], c["description"], c["outcome"]])).lower() for c in cards}
+    texts = {
+        c["id"]: plain(" ".join([c["title"], c["problem"], c["description"], c["outcome"]])).lower() for c in cards
+    }
     for card in cards:
         for word in re.findall(r"[a-z]{7,}", plain(card["description"]).lower()):
             if word in card["title"].lower():

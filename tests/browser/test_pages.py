@@ -17,8 +17,6 @@ from .conftest import run_axe
 pytestmark = pytest.mark.browser
 
 
-
-
 PAGES = [
     "public/index.html",
     "public/index.html?tag=alerts",

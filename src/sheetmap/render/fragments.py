@@ -23,6 +23,7 @@ import jinja2
 
 from sheetmap.config import Config
 from sheetmap.model import Initiative
+from sheetmap.render.scoped_css import scoped
 from sheetmap.render.site import environment, render, static_files, theme_css
 from sheetmap.render.views import BOARD_HORIZONS, SiteView, initiative_url
 
@@ -30,6 +31,8 @@ from sheetmap.render.views import BOARD_HORIZONS, SiteView, initiative_url
 FRAME = "mkdocs/base.html"
 #: The stylesheet that fits the roadmap's markup into the host site's theme.
 STYLESHEET = "mkdocs/sheetmap.css"
+#: The standalone site's stylesheet, whose component rules the fragments share.
+SITE_STYLESHEET = "style.css"
 #: The standalone site's filter script; it acts only on a page with the board, so it may load on every page.
 FILTER_SCRIPT = "board.js"
 
@@ -102,7 +105,8 @@ def render_fragments(
 
     for page in pages:
         root = root_of(url_of(page.src), folder_url)
-        context = {"page": page.page, "path": page.path, "initiative_url": host_initiative_url}
+        # The host site has no sprint pages, so delivery.html names sprints without linking them.
+        context = {"page": page.page, "path": page.path, "initiative_url": host_initiative_url, "sprint_links": False}
         if page.item is not None:
             context["item"] = page.item
         html = render(env, page.template, view, root, **context).decode("utf-8")
@@ -110,15 +114,20 @@ def render_fragments(
 
 
 def fragment_assets(view: SiteView, templates: Path | None) -> Iterator[tuple[str, bytes]]:
-    """The stylesheets and scripts the fragments need, by file name."""
+    """The stylesheets and scripts the fragments need, by file name.
+
+    `sheetmap.css` is the site's `style.css` scoped to the roadmap's markup,
+    then `mkdocs/sheetmap.css`, which fits it into the host's theme.
+    """
     env = fragment_environment(templates)
     assert env.loader is not None
-    css, _, _ = env.loader.get_source(env, STYLESHEET)
-    yield "sheetmap.css", css.encode("utf-8")
+    host, _, _ = env.loader.get_source(env, STYLESHEET)
+    static = {posixpath.basename(name): data for name, data in static_files(view.config, templates)}
+    site_css = static.get(SITE_STYLESHEET, b"").decode("utf-8")
+    yield "sheetmap.css", (scoped(site_css) + "\n" + host).encode("utf-8")
     yield "themes.css", theme_css(view)
-    for name, data in static_files(view.config, templates):
-        if posixpath.basename(name) == FILTER_SCRIPT:
-            yield FILTER_SCRIPT, data
+    if FILTER_SCRIPT in static:
+        yield FILTER_SCRIPT, static[FILTER_SCRIPT]
 
 
 def script_names(config: Config, templates: Path | None) -> list[str]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from sheetmap.errors import SourceError
 from sheetmap.sources.table import RawRow, RawSheet, is_blank
 
+#: Lines looked at for the delimiter (the header row is among the first ten rows).
+HEADER_LINES = 10
 #: A CSV larger than this is almost certainly not a backlog.
 MAX_CSV_BYTES = 256 * 1024 * 1024
 
@@ -57,21 +59,20 @@ def read_csv_folder(folder: Path, display: str | None = None) -> list[RawSheet]:
 def _delimiter(text: str) -> str:
     """`,` (Excel), `;` (Excel where the decimal mark is a comma) or a tab.
 
-    The sniffer's guess stands unless it leaves the first line in one field
-    while another delimiter splits it: that line is normally the header row.
+    Decided on the first line that one of them splits (normally the header
+    row; title lines above it hold one field): the one giving the most
+    fields, the sniffer's guess on a tie.
     """
     sample = text[:8192]
     guess = ","
     with contextlib.suppress(csv.Error):
         guess = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    first = next((line for line in sample.splitlines() if line.strip()), "")
-
-    def fields(delimiter: str) -> int:
-        return len(next(csv.reader([first], delimiter=delimiter), []))
-
-    if fields(guess) > 1:
-        return guess
-    return max((",", ";", "\t"), key=fields)  # on a tie, the first: a comma
+    candidates = (guess, ",", ";", "\t")
+    for line in sample.splitlines()[:HEADER_LINES]:
+        counts = {d: len(next(csv.reader([line], delimiter=d), [])) for d in candidates}
+        if max(counts.values()) > 1:
+            return max(candidates, key=counts.__getitem__)
+    return guess
 
 
 def _decode(data: bytes) -> str:

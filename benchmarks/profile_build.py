@@ -1,0 +1,112 @@
+"""Where a build's time goes: each stage of the pipeline timed, then the hottest functions.
+
+    .venv/bin/python benchmarks/profile_build.py WORKBOOK [--audience internal] [--top 25]
+
+Stages are the pipeline's own steps, called one by one in this process:
+read the sources, match sheets and parse cells (with the Markdown), product
+rules, the audience projection, rendering every page into memory, writing
+the files into a fresh folder. Then the whole build runs once more under
+cProfile and the functions with the most time of their own are listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def stages(sources: list[str], audience: str) -> list[tuple[str, float]]:
+    from sheetmap import rules
+    from sheetmap.audience import project
+    from sheetmap.config import Config
+    from sheetmap.parse import build_roadmap
+    from sheetmap.render.site import site_files
+    from sheetmap.render.views import SiteView
+    from sheetmap.report import Report
+    from sheetmap.sources import read_sources
+
+    config = Config()
+    timings: list[tuple[str, float]] = []
+
+    def timed(name: str, started: float) -> float:
+        now = time.perf_counter()
+        timings.append((name, now - started))
+        return now
+
+    t = time.perf_counter()
+    raw = read_sources(sources)
+    t = timed(f"read ({sum(len(s.rows) for s in raw):,} rows)", t)
+    report = Report(config.rules)
+    roadmap = build_roadmap(raw, config, report)
+    t = timed("match sheets, parse cells, Markdown", t)
+    rules.check(roadmap, report)
+    t = timed(f"product rules ({len(report)} problems)", t)
+    projected = project(roadmap, audience)
+    t = timed(f"project for {audience}", t)
+    view = SiteView(projected, config, None)
+    files = list(site_files(view, None))
+    t = timed(f"render {len(files):,} files ({sum(len(d) for _, d in files) / 1e6:.0f} MB)", t)
+    folder = Path(tempfile.mkdtemp(prefix="sheetmap-profile-"))
+    try:
+        made: set[Path] = set()
+        for relative, data in files:
+            target = folder / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+        t = timed("write into a fresh folder", t)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        timed("remove a site of that size", t)
+    return timings
+
+
+def hottest(sources: list[str], audience: str, top: int) -> str:
+    from sheetmap.config import Config
+    from sheetmap.pipeline import build
+
+    out = Path(tempfile.mkdtemp(prefix="sheetmap-profile-")) / "site"
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        build(sources, Config(), audience=audience, out=out)
+        profiler.disable()
+    finally:
+        shutil.rmtree(out.parent, ignore_errors=True)
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return text.getvalue()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", nargs="+")
+    parser.add_argument("--audience", default="internal", choices=("public", "internal"))
+    parser.add_argument("--top", type=int, default=25, help="functions to list (0: stages only)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    import sheetmap.pipeline  # noqa: F401  (imports are start-up cost, not a stage)
+
+    print(f"imports: {time.perf_counter() - started:.2f} s")
+    timings = stages(args.sources, args.audience)
+    total = sum(s for _, s in timings)
+    width = max(len(name) for name, _ in timings)
+    for name, seconds in timings:
+        print(f"{name:<{width}}  {seconds:7.2f} s  {100 * seconds / total:4.0f}%")
+    print(f"{'total':<{width}}  {total:7.2f} s")
+    if args.top:
+        sys.stdout.write(hottest(args.sources, args.audience, args.top))
+
+
+if __name__ == "__main__":
+    main()
