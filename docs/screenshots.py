@@ -10,6 +10,7 @@ shows (a template, the stylesheet, the sample workbook).
 from __future__ import annotations
 
 import html
+import os
 import subprocess
 import sys
 import tempfile
@@ -91,7 +92,13 @@ def main() -> None:
         wb["Initiatives"]["C3"] = "Nwo"
         wb["Ideas"]["C4"] = "INIT-99"
         wb.save(broken)
-        outcome = build(Target((str(broken),), None, "public"), [])
+        # Built from inside the folder, so the page names the workbook as a PM would see it.
+        here = Path.cwd()
+        os.chdir(work)
+        try:
+            outcome = build(Target(("roadmap.xlsx",), None, "public"), [])
+        finally:
+            os.chdir(here)
         assert outcome.error_page is not None
         (work / "error.html").write_bytes(outcome.error_page)
 

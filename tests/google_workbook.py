@@ -17,7 +17,7 @@ from typing import Any
 
 import openpyxl
 
-from fake_google import FakeGoogle, FakeSpreadsheet, FakeTab, service_account_info
+from fake_google import FakeGoogle, FakeSpreadsheet, FakeTab
 
 GOOGLE_EPOCH = dt.datetime(1899, 12, 30)
 
@@ -70,6 +70,3 @@ def google_env(fake: FakeGoogle, info: dict[str, str]) -> dict[str, str]:
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }
-
-
-__all__ = ["google_env", "serial", "service_account_info", "spreadsheet_from_xlsx", "unformatted"]

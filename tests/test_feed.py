@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_sheetmap, write_workbook
+from sheetmap.model import Initiative, Roadmap
+from sheetmap.render.changes import Change, compute_changes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HEADER = ["ID", "Title", "Horizon", "Theme", "Visibility", "Completed", "Problem"]
@@ -238,3 +242,66 @@ def test_an_unreachable_previous_url_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "cannot reach" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+# --- the diff itself, as a property -------------------------------------------------------------------------------
+
+HORIZON = st.sampled_from(["Now", "Next", "Later", "Done", None])  # None: not on this audience's roadmap
+
+
+def _roadmap(horizons: dict[str, str | None]) -> Roadmap:
+    cards = tuple(
+        Initiative(
+            id=i,
+            title=f"Card {i}",
+            horizon=h,
+            visibility="Public",
+            slug=i.lower(),
+            completed=dt.date(2026, 5, 1) if h == "Done" else None,
+        )
+        for i, h in horizons.items()
+        if h is not None
+    )
+    return Roadmap(audience="public", initiatives=cards)
+
+
+def _published(roadmap: Roadmap, changes: list[Change]) -> dict[str, Any]:
+    return {
+        "audience": "public",
+        "initiatives": [{"id": i.id, "title": i.title, "horizon": i.horizon} for i in roadmap.initiatives],
+        "changes": [c.as_json() for c in changes],
+    }
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(["A-1", "A-2", "A-3", "A-4"]), HORIZON, min_size=4), min_size=2, max_size=5
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_each_build_records_exactly_what_changed(builds: list[dict[str, str | None]]) -> None:
+    previous: dict[str, Any] | None = None
+    before: dict[str, str | None] = {}
+    for horizons in builds:
+        roadmap = _roadmap(horizons)
+        changes, _ = compute_changes(roadmap, previous, key="k", url_of=lambda i: f"initiatives/{i.slug}.html")
+        old_ids = {c["id"] for c in (previous or {}).get("changes", [])}
+        fresh = [c for c in changes if c.id not in old_ids]
+        expected = {}
+        for card, now in horizons.items():
+            was = before.get(card)
+            if was == now:
+                continue
+            if now is None:
+                expected[card] = "withdrawn"
+            elif was is None:
+                expected[card] = "completed" if now == "Done" else "added"
+            else:
+                expected[card] = "completed" if now == "Done" else "reopened" if was == "Done" else "moved"
+        assert {c.initiative: c.kind for c in fresh} == expected
+        assert len(fresh) == len(expected)
+        assert len({c.id for c in changes}) == len(changes)  # IDs never repeat
+        # The same build against the same previous gives the same IDs: nothing is announced twice.
+        again, _ = compute_changes(roadmap, previous, key="k", url_of=lambda i: f"initiatives/{i.slug}.html")
+        assert again == changes
+        previous, before = _published(roadmap, changes), dict(horizons)

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -186,3 +189,66 @@ def test_github_annotations_carry_the_link(tmp_path: Path, mistakes: Path, env: 
     (c14,) = [line for line in result.stdout.splitlines() if line.startswith("::error") and "Initiatives!C14" in line]
     assert c14.endswith(f"Open: https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0&range=C14")
     assert "file=" not in c14  # a URL is no file in the repository
+
+
+# --------------------------------------------------------------------------- MkDocs
+
+
+def _mkdocs_site(folder: Path, source: str, options: str = "") -> Path:
+    (folder / "docs").mkdir(parents=True, exist_ok=True)
+    (folder / "docs" / "index.md").write_text("# Handbook\n", encoding="utf-8")
+    plugin = f"  - sheetmap:\n      source: '{source}'\n{options}"
+    (folder / "mkdocs.yml").write_text(f"site_name: Handbook\nplugins:\n{plugin}", encoding="utf-8")
+    return folder
+
+
+def _mkdocs_build(folder: Path, env: dict[str, str]) -> dict[str, bytes]:
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    # MkDocs stamps its own build time into the home page; everything else must match byte for byte.
+    return {
+        name: re.sub(rb"Build Date UTC : [^-]+-[^-]+-[^ ]+ [^ ]+", b"", data)
+        for name, data in tree_bytes(folder / "site").items()
+    }
+
+
+@pytest.mark.parametrize("form", ["url", "key"])
+def test_the_mkdocs_plugin_reads_a_google_sheet(
+    form: str, tmp_path: Path, fake: FakeGoogle, env: dict[str, str]
+) -> None:
+    fake.add(spreadsheet_from_xlsx(SAMPLE, key=KEY, title="Larkspur", shared_with={EMAIL}))
+    google = _mkdocs_build(_mkdocs_site(tmp_path / "google", URL if form == "url" else KEY), env)
+    xlsx = _mkdocs_build(_mkdocs_site(tmp_path / "xlsx", str(SAMPLE)), env)
+
+    assert fake.count("values") == 1
+    assert any(name.startswith("roadmap/") for name in google)
+    assert google == xlsx
+
+
+def test_the_mkdocs_plugin_keeps_a_snapshot_and_builds_offline(
+    tmp_path: Path, fake: FakeGoogle, env: dict[str, str]
+) -> None:
+    fake.add(spreadsheet_from_xlsx(SAMPLE, key=KEY, title="Larkspur", shared_with={EMAIL}))
+    site = _mkdocs_site(tmp_path / "handbook", URL)
+    (site / "sheetmap.yml").write_text("snapshot: .sheetmap-snapshot\n", encoding="utf-8")
+    online = _mkdocs_build(site, env)
+    assert (site / ".sheetmap-snapshot" / f"{KEY}.json").is_file()
+
+    _mkdocs_site(site, URL, "      offline: !ENV [ROADMAP_OFFLINE, false]\n")
+    no_google = {
+        "SHEETMAP_GOOGLE_CREDENTIALS": "",
+        "SHEETMAP_GOOGLE_API": "http://127.0.0.1:9",
+        "ROADMAP_OFFLINE": "true",
+    }
+    offline = _mkdocs_build(site, no_google)
+
+    assert fake.count("token", "metadata", "values") == 3  # the online build only
+    assert offline == online

@@ -183,7 +183,7 @@ def test_half_written_saves_and_lock_files_never_crash_it(served: tuple[Server, 
 
     # A file that stays broken is reported on the page, and serving goes on.
     workbook.write_bytes(good[:1000])
-    took, status, page = server.wait_for("cannot be read", timeout=10)
+    _, status, page = server.wait_for("cannot be read", timeout=10)
     assert status == 500 and "roadmap.xlsx" in page
     save(workbook, roadmap_rows("Alerts reach people on their phones"))
     server.wait_for("Alerts reach people on their phones", timeout=5)
@@ -209,7 +209,7 @@ def test_config_and_template_edits_rebuild_and_a_broken_template_is_shown(tmp_pa
         footer = tmp_path / "site_templates" / "footer.html"
         footer.write_text('<footer class="site-footer"><p>Made by the Larkspur PMs</p></footer>\n', encoding="utf-8")
         server.wait_for("Made by the Larkspur PMs", timeout=5)
-        footer.write_text('<footer>{% if %}</footer>\n', encoding="utf-8")
+        footer.write_text("<footer>{% if %}</footer>\n", encoding="utf-8")
         _, status, page = server.wait_for("A template has an error", timeout=5)
         assert status == 500 and "footer.html" in page and "line 1" in page
         footer.unlink()

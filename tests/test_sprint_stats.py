@@ -13,6 +13,7 @@ from sheetmap.sprint_stats import (
     BurnPoint,
     burndown,
     data_today,
+    delivery,
     format_points,
     group_by_status,
     natural_key,
@@ -195,6 +196,22 @@ def test_empty_and_unestimated_sprints() -> None:
     assert (s.committed, s.done, s.completion, s.percent) == (0.0, 0.0, None, None)
     assert s.notes == ("No tasks are planned in this sprint yet.",)
     assert plan.average_velocity is None
+
+
+def test_delivery_counts_tasks_and_orders_their_sprints_by_date() -> None:
+    sprints = [Sprint("B", D(2026, 2, 1), D(2026, 2, 14)), Sprint("A", D(2026, 1, 1), D(2026, 1, 14)), Sprint("C")]
+    tasks = [
+        task("1", "B", "Done", 3, D(2026, 2, 2)),
+        task("2", "A", "Done", 2, D(2026, 1, 3)),
+        task("3", "", "To do", 5),
+        task("4", "B", "In progress", None),
+    ]
+    plan = overview(roadmap(sprints, tasks))
+    d = delivery(tasks, plan)
+    assert (d.tasks_done, len(d.tasks), d.points_done, d.points_total) == (2, 4, 5.0, 10.0)
+    assert [s.name for s in d.sprints] == ["A", "B"]
+    assert d.unplanned and not delivery(tasks[:2], plan).unplanned
+    assert not delivery([], plan)
 
 
 def test_format_points_and_natural_order() -> None:

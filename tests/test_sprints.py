@@ -395,6 +395,29 @@ def test_sprint_names_that_clash_with_the_views_own_pages(tmp_path: Path) -> Non
     assert broken_links(site) == []
 
 
+def test_cell_text_stays_text_on_sprint_pages_and_charts(tmp_path: Path) -> None:
+    hostile = '"><img src=x onerror=alert(1)>'
+    sprints = [
+        SPRINTS[0],
+        [f"Sprint {hostile}", D(2026, 3, 2), D(2026, 3, 6), "</title><script>alert(2)</script>", hostile],
+    ]
+    tasks = [
+        TASKS[0],
+        ["T-1", f"<script>alert(3)</script>{hostile}", f"Sprint {hostile}", "", "Done", 2, hostile, D(2026, 3, 3)],
+        ["T-2", "B", f"Sprint {hostile}", "", "To do", 1, "", None],
+    ]
+    book = write_workbook(tmp_path / "book.xlsx", {"Initiatives": INITIATIVES, "Sprints": sprints, "Tasks": tasks})
+    result = run_sheetmap("build", book, "--audience", "internal", "--out", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pages = list((tmp_path / "site" / "sprints").glob("*.html"))
+    assert len(pages) == 2
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert" not in text and "</title><script>" not in text, path.name
+        assert "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert broken_links(tmp_path / "site") == []
+
+
 def test_no_sprint_view_without_sprints_or_tasks(tmp_path: Path) -> None:
     book = write_workbook(tmp_path / "book.xlsx", {"Initiatives": INITIATIVES})
     result = run_sheetmap("build", book, "--audience", "internal", "--out", "site", cwd=tmp_path)

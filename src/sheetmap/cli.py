@@ -228,6 +228,7 @@ def build(
     Examples:
       sheetmap build roadmap.xlsx
       sheetmap build product.xlsx sprints.xlsx --audience internal --out site-internal
+      sheetmap build "https://docs.google.com/spreadsheets/d/KEY/edit" --snapshot .sheetmap-snapshot
     """
     from sheetmap.errors import SheetmapError
     from sheetmap.pipeline import build as run_build

@@ -56,6 +56,8 @@ class SheetmapPluginConfig(base.Config):
     audience = c.Optional(c.Choice(("public", "internal")))
     path = c.Type(str, default="roadmap/")
     config = c.Optional(c.File(exists=True))
+    #: read Google Sheets from the `snapshot:` folder instead of Google (e.g. `!ENV [ROADMAP_OFFLINE, false]`)
+    offline = c.Type(bool, default=False)
 
 
 class SheetmapPlugin(BasePlugin[SheetmapPluginConfig]):
@@ -136,7 +138,8 @@ class SheetmapPlugin(BasePlugin[SheetmapPluginConfig]):
     def _view(self) -> SiteView:
         try:
             # `snapshot:` in sheetmap.yml keeps the last good fetch of a Google Sheet, as for the CLI.
-            loaded = load(self.sources, self.settings, snapshot_policy(self.settings.snapshot, offline=False))
+            snapshot = snapshot_policy(self.settings.snapshot, offline=self.config.offline)
+            loaded = load(self.sources, self.settings, snapshot)
         except SheetmapError as exc:
             raise PluginError(f"sheetmap: {exc}") from None
         report = loaded.report

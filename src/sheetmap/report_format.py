@@ -35,7 +35,7 @@ def display_source(source: str) -> str:
     if path.is_absolute():
         try:
             return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
+        except (ValueError, OSError):  # outside the current folder, or that folder is gone
             return source
     return source
 

@@ -335,3 +335,40 @@ def thin_data_notes(
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the sprint backlog delivered for some ideas or initiatives: the value side of the sprints."""
+
+    tasks: tuple[Task, ...] = ()
+    #: the sprints those tasks are planned in, in date order
+    sprints: tuple[Sprint, ...] = ()
+    #: whether some of the tasks are in no sprint yet
+    unplanned: bool = False
+
+    @property
+    def tasks_done(self) -> int:
+        return sum(1 for t in self.tasks if t.status == DONE)
+
+    @property
+    def points_done(self) -> float:
+        return points(t for t in self.tasks if t.status == DONE)
+
+    @property
+    def points_total(self) -> float:
+        return points(self.tasks)
+
+    def __bool__(self) -> bool:
+        return bool(self.tasks)
+
+
+def delivery(tasks: Iterable[Task], plan: SprintOverview) -> Delivery:
+    """The delivery of `tasks` (those serving one initiative or idea), with their sprints in `plan`'s order."""
+    chosen = tuple(tasks)
+    names = {t.sprint for t in chosen}
+    return Delivery(
+        tasks=chosen,
+        sprints=tuple(s.sprint for s in plan.sprints if s.name in names),
+        unplanned=any(t.sprint not in plan.by_name for t in chosen),
+    )

@@ -266,7 +266,7 @@ def _explanation(column: Column) -> str:
     if column.required:
         text += " Required."
     if column.aliases:
-        text += f" Also read under the header {', '.join(repr(a) for a in column.aliases[:3])}."
+        text += f" Other headers sheetmap accepts: {', '.join(repr(a) for a in column.aliases[:3])}."
     return text
 
 

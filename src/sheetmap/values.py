@@ -176,8 +176,10 @@ def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) ->
         number = float(value)
     else:
         text = display(value).strip().replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"[-+]?\d+,\d+", text):
-            text = text.replace(",", ".")
+        if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", text):
+            text = text.replace(",", "")  # 1,000 is a thousands separator
+        elif re.fullmatch(r"[-+]?\d+,\d+", text):
+            text = text.replace(",", ".")  # 2,5 is a decimal comma
         try:
             number = float(text)
         except ValueError:

@@ -50,6 +50,13 @@ def axe_source() -> str | None:
     return None
 
 
+def missing(reason: str) -> None:
+    """Skip on a developer's machine without the tool; fail in CI, which must have it."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample roadmap, public and internal, built with the repository's sheetmap.yml (logo, base_url, overrides)."""
@@ -82,7 +89,7 @@ def server(sites: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
+        missing(f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -155,7 +162,7 @@ def artifacts() -> Path:
 def axe() -> str:
     source = axe_source()
     if source is None:
-        pytest.skip("axe-core is not installed: `pip install axe-playwright-python` (in the test extra) ships it")
+        missing("axe-core is not installed: `pip install axe-playwright-python` (in the test extra) ships it")
     return source
 
 

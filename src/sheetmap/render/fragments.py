@@ -23,7 +23,7 @@ import jinja2
 
 from sheetmap.config import Config
 from sheetmap.model import Initiative
-from sheetmap.render.scoped_css import scoped
+from sheetmap.render.scoped_css import host_rem, scoped
 from sheetmap.render.site import environment, render, static_files, theme_css
 from sheetmap.render.views import BOARD_HORIZONS, SiteView, initiative_url
 
@@ -124,7 +124,7 @@ def fragment_assets(view: SiteView, templates: Path | None) -> Iterator[tuple[st
     host, _, _ = env.loader.get_source(env, STYLESHEET)
     static = {posixpath.basename(name): data for name, data in static_files(view.config, templates)}
     site_css = static.get(SITE_STYLESHEET, b"").decode("utf-8")
-    yield "sheetmap.css", (scoped(site_css) + "\n" + host).encode("utf-8")
+    yield "sheetmap.css", host_rem(scoped(site_css) + "\n" + host).encode("utf-8")
     yield "themes.css", theme_css(view)
     if FILTER_SCRIPT in static:
         yield FILTER_SCRIPT, static[FILTER_SCRIPT]

@@ -18,6 +18,8 @@ FRAME_CLASSES = (
     "site-header", "site-footer", "footer-links", "skip", "wrap", "narrow", "appearance", "brand", "page-embed",
 )  # fmt: skip
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_REM = re.compile(r"(?<![\w.-])(\d*\.?\d+)rem\b")
+_DEFINES_REM = re.compile(r"--sheetmap-rem\s*:\s*$")
 #: A frame class, or one derived from it (`.appearance-icon`).
 _FRAME = re.compile(r"\.(?:" + "|".join(FRAME_CLASSES) + r")(?!\w)")
 
@@ -25,6 +27,22 @@ _FRAME = re.compile(r"\.(?:" + "|".join(FRAME_CLASSES) + r")(?!\w)")
 def scoped(css: str, scope: str = ".sheetmap") -> str:
     """The component rules of `css`, each selector inside `scope`; at-rules kept around them."""
     return "".join(_rules(_COMMENT.sub("", css), scope))
+
+
+def host_rem(css: str) -> str:
+    """Lengths in `rem` as multiples of `--sheetmap-rem`, the host's body text size.
+
+    The standalone site's 1rem is its 16px body text; Material for MkDocs sets
+    the root to 20px and its text to .8rem, so the roadmap would come out a
+    quarter too large. The host stylesheet sets `--sheetmap-rem` to match.
+    """
+
+    def scale(m: re.Match[str]) -> str:
+        if _DEFINES_REM.search(css, max(0, m.start() - 40), m.start()):
+            return m.group(0)  # the definition itself stays a plain length
+        return f"calc({m.group(1)} * var(--sheetmap-rem, 1rem))"
+
+    return _REM.sub(scale, css)
 
 
 def _rules(css: str, scope: str) -> list[str]:

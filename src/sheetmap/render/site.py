@@ -57,6 +57,26 @@ def environment(templates: Path | None) -> jinja2.Environment:
     return _environment(str(templates) if templates else "")
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept by name and source checksum.
+
+    `sheetmap serve` empties the template cache before every rebuild (a new
+    override must win over a cached built-in); with this, an unchanged
+    template is not parsed and compiled again, only looked up.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
 @lru_cache(maxsize=4)
 def _environment(templates: str) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
@@ -71,6 +91,7 @@ def _environment(templates: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_MemoryBytecodeCache(),
     )
     env.globals["initiative_url"] = initiative_url
     env.globals["csp"] = CSP

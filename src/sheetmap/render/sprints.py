@@ -18,7 +18,7 @@ from sheetmap.model import Idea, Initiative, Sprint, Task
 from sheetmap.render.charts import burndown_svg, velocity_svg
 from sheetmap.render.site import page_generator, render
 from sheetmap.render.views import SiteView, initiative_url
-from sheetmap.sprint_stats import group_by_status, overview
+from sheetmap.sprint_stats import group_by_status
 
 SPRINT_DIR = "sprints"
 #: Page names the view uses itself; a sprint whose slug is one of them gets a prefix.
@@ -104,7 +104,7 @@ def sprint_pages(view: SiteView, env: jinja2.Environment) -> Iterator[tuple[str,
     roadmap = view.roadmap
     if not view.internal or roadmap.is_public or not (roadmap.sprints or roadmap.tasks):
         return
-    plan = overview(roadmap)
+    plan = view.sprint_plan
     common = {"plan": plan, "links": TaskLinks(view), "fmt": Formats(), "page": "sprints"}
     velocity = velocity_svg(plan.velocity_sprints, plan.average_velocity)
     yield f"{SPRINT_DIR}/index.html", render(env, "sprints.html", view, "..", velocity_chart=velocity, **common)

@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sheetmap.config import Config
-from sheetmap.model import Feedback, Idea, Initiative, Objective, Roadmap, Theme
+from sheetmap.model import Feedback, Idea, Initiative, Objective, Roadmap, Task, Theme
 from sheetmap.schema import EFFORTS, HORIZONS, STAGES, VALUES
+from sheetmap.sprint_stats import Delivery, SprintOverview, delivery, overview
 
 if TYPE_CHECKING:
     from sheetmap.render.changes import Change
@@ -223,6 +225,23 @@ class SiteView:
         for f in self.roadmap.feedback:
             grouped[f.item].append(f)
         return dict(grouped)
+
+    @cached_property
+    def tasks_by_item(self) -> dict[str, list[Task]]:
+        """Tasks per idea or initiative ID they serve, in sheet order."""
+        grouped: dict[str, list[Task]] = defaultdict(list)
+        for t in self.roadmap.tasks:
+            grouped[t.item].append(t)
+        return dict(grouped)
+
+    @cached_property
+    def sprint_plan(self) -> SprintOverview:
+        """Every sprint summarised (the sprint view; empty for a public roadmap, which has no sprints)."""
+        return overview(self.roadmap)
+
+    def delivery(self, item_ids: Iterable[str]) -> Delivery:
+        """What the sprint backlog delivered for these ideas and initiatives (an initiative page's Delivery block)."""
+        return delivery([t for i in item_ids for t in self.tasks_by_item.get(i, [])], self.sprint_plan)
 
     @cached_property
     def tags(self) -> list[str]:
