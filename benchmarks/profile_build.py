@@ -38,6 +38,7 @@ def stages(sources: list[str], audience: str) -> list[tuple[str, float]]:
     def timed(name: str, started: float) -> float:
         now = time.perf_counter()
         timings.append((name, now - started))
+        print(f"  {name}: {now - started:.2f} s", file=sys.stderr, flush=True)
         return now
 
     t = time.perf_counter()

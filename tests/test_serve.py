@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -95,15 +96,22 @@ class Server:
         return int(get(self.url + "__sheetmap__/version")[1])
 
     def wait_for(self, predicate: str, *, timeout: float) -> tuple[float, int, str]:
-        """Fetch the board until it contains `predicate`; (seconds it took, status, page)."""
+        """Fetch the board until it contains `predicate`; (seconds it took, status, page).
+
+        Like the reload script in a browser, it waits for the next version
+        (a long poll, no busy fetching) and then fetches the page.
+        """
         started = time.monotonic()
-        status, page = 0, ""
-        while time.monotonic() - started < timeout:
+        status, page = get(self.url)
+        while predicate not in page:
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                raise AssertionError(f"{predicate!r} did not appear in {timeout} s; last {status}:\n{page[:2000]}")
+            version = re.search(r"reload\.js\?v=(\d+)", page)
+            with contextlib.suppress(TimeoutError, urllib.error.URLError):
+                get(f"{self.url}__sheetmap__/wait?v={version.group(1) if version else 0}", timeout=left)
             status, page = get(self.url)
-            if predicate in page:
-                return time.monotonic() - started, status, page
-            time.sleep(0.02)
-        raise AssertionError(f"{predicate!r} did not appear within {timeout} s; last status {status}:\n{page[:2000]}")
+        return time.monotonic() - started, status, page
 
     def stop(self, sig: int = signal.SIGINT) -> tuple[int, float]:
         started = time.monotonic()

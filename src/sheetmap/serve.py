@@ -136,8 +136,7 @@ def build(target: Target, previous: list[Path]) -> Outcome:
         )
         return Outcome(None, page, text, watched, problems=report.errors)
     view = SiteView(project(loaded.roadmap, target.audience or config.default_audience), config)
-    # A template added to site_templates/ since the last build must win over the cached built-in one.
-    fresh(environment(config.templates))
+    fresh(config.templates)
 
     def template_failed(exc: Exception) -> bytes:
         if isinstance(exc, jinja2.TemplateError):
@@ -151,9 +150,25 @@ def build(target: Target, previous: list[Path]) -> Outcome:
     return Outcome(pages, None, f"{text}\n{message}" if text else message, watched)
 
 
-def fresh(env: jinja2.Environment) -> None:
-    if env.cache is not None:
-        env.cache.clear()
+#: The files of each template folder at the last build.
+_TEMPLATE_FILES: dict[Path, frozenset[Path]] = {}
+
+
+def fresh(templates: Path | None) -> None:
+    """Forget compiled templates when a file was added to site_templates/ since the last build.
+
+    Jinja notices a changed or deleted override by itself, but keeps using
+    the built-in template a new override should replace. Compiling every
+    template again costs a good part of a second, so only then.
+    """
+    if templates is None:
+        return
+    files = frozenset(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() else frozenset()
+    if _TEMPLATE_FILES.get(templates, files) != files:
+        env = environment(templates)
+        if env.cache is not None:
+            env.cache.clear()
+    _TEMPLATE_FILES[templates] = files
 
 
 def _plural(n: int, word: str) -> str:
