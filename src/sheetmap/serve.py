@@ -259,17 +259,18 @@ def serve(target: Target, *, port: int, open_browser: bool, say: Say) -> None:
     """Build, serve on 127.0.0.1:`port` (0: any free port) until Ctrl-C, rebuilding on every save."""
     site = LiveSite()
     watcher = Watcher(target, site, say)
-    watcher.rebuild()
-    server = make_server(site, port)
+    server = make_server(site, port)  # first, so that a busy port is said at once
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="sheetmap-http", daemon=True)
-    thread.start()
     # Ctrl-C stops even when started from a script that ignores it, and SIGTERM (`kill`, a CI runner) as cleanly.
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    say(f"Serving {url} — watching {_plural(len(signature(watcher.watched)), 'file')}. Press Ctrl-C to stop.", False)
-    if open_browser:
-        webbrowser.open(url)
     try:
+        watcher.rebuild()
+        thread.start()
+        files = _plural(len(signature(watcher.watched)), "file")
+        say(f"Serving {url} — watching {files}. Press Ctrl-C to stop.", False)
+        if open_browser:
+            webbrowser.open(url)
         while True:
             time.sleep(POLL)
             if watcher.changed():
@@ -279,7 +280,8 @@ def serve(target: Target, *, port: int, open_browser: bool, say: Say) -> None:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        server.shutdown()
+        if thread.is_alive():
+            server.shutdown()  # waits for serve_forever, so only once it runs
         server.server_close()
 
 
