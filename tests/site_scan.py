@@ -150,7 +150,9 @@ def _resolve(root: Path, page: Path, url: str) -> Path | None:
     """The file inside `root` a relative URL on `page` points at, or None if it leaves the site."""
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith(("//", "/")):
         return None
-    target = posixpath.normpath(posixpath.join(page.parent.relative_to(root).as_posix(), url.split("?")[0].split("#")[0]))
+    target = posixpath.normpath(
+        posixpath.join(page.parent.relative_to(root).as_posix(), url.split("?")[0].split("#")[0])
+    )
     if target.startswith(".."):
         return None
     return root / target

@@ -28,7 +28,10 @@ SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
 #: Elements that fetch or run something: the policy must come before all of them to cover them.
 _LOADS = {"script", "link", "img", "style", "iframe", "object", "embed", "video", "audio", "source"}
 #: Ways for a script to turn a string into HTML or code; the site's own scripts use none.
-_SINKS = re.compile(r"\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\b|setTimeout\s*\(\s*[\"']|setInterval\s*\(\s*[\"']")
+_SINKS = re.compile(
+    r"\binnerHTML\b|\bouterHTML\b|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function\b"
+    r"|set(?:Timeout|Interval)\s*\(\s*[\"'`]"
+)
 
 
 @pytest.fixture(scope="module")

@@ -126,7 +126,11 @@ def test_plain_fields_are_escaped_not_dropped(sites: Sites, audience: str) -> No
     root = sites.hostile[audience]
     page_text = {p: p.read_text(encoding="utf-8") for p in (root / "initiatives").glob("*.html")}
     joined = "\n".join(page_text.values())
-    for payload in ("<script>alert(1)</script>", '"><img src="x:x" onerror="alert(XSS)">', "</textarea><script>alert(1)</script>"):
+    for payload in (
+        "<script>alert(1)</script>",
+        '"><img src="x:x" onerror="alert(XSS)">',
+        "</textarea><script>alert(1)</script>",
+    ):
         escaped = payload.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
         assert escaped in joined, payload
 

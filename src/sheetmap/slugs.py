@@ -23,7 +23,8 @@ def slugify(text: str) -> str:
     slug = _NOT_SAFE.sub("-", ascii_text).strip("-")[:MAX_SLUG].strip("-")
     if not slug:
         # Non-Latin IDs (e.g. Cyrillic) keep a stable, unique-enough name.
-        return "id-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        # surrogatepass: a lone surrogate (possible in JSON from an API) still hashes.
+        return "id-" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     if slug in _DEVICES:
         return f"{slug}-item"
     return slug

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -46,7 +47,7 @@ INIT_SCRIPT = """
   const trap = (name) => function () {
     calls.push(name + "(" + Array.prototype.map.call(arguments, String).join(",").slice(0, 80) + ")");
   };
-  for (const name of %s) {
+  for (const name of TRAPPED) {
     try { Object.defineProperty(window, name, {value: trap(name), configurable: false, writable: false}); }
     catch (e) { calls.push("could not trap " + name); }
   }
@@ -58,7 +59,7 @@ INIT_SCRIPT = """
     calls.push("csp " + e.violatedDirective + " " + (e.blockedURI || "") + " " + (e.sample || ""));
   });
 })();
-""" % (list(TRAPPED),)
+""".replace("TRAPPED", json.dumps(TRAPPED))
 
 #: The live DOM after load: what Chromium's parser made of the page.
 DOM_CHECK = """
@@ -72,7 +73,9 @@ DOM_CHECK = """
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
       if (name.startsWith("on")) found.push(`${el.tagName} ${name}`);
-      if (urlAttrs.includes(name) && bad.test(clean(attr.value))) found.push(`${el.tagName} ${name}=${attr.value.slice(0, 60)}`);
+      if (urlAttrs.includes(name) && bad.test(clean(attr.value))) {
+        found.push(`${el.tagName} ${name}=${attr.value.slice(0, 60)}`);
+      }
       if (name === "srcdoc") found.push(`${el.tagName} srcdoc`);
     }
     const tag = el.tagName.toLowerCase();
@@ -131,11 +134,14 @@ class Tab:
         self.dialogs.clear()
         self.foreign.clear()
         self.navigations.clear()
+        # "load" waits for every image, so their error events (onerror=) have fired by then.
         self.page.goto(url, wait_until="load")
-        # Let timers, transitions and image error events of the payloads fire.
-        self.page.wait_for_timeout(30)
-        found = [f"called {c}" for c in self.page.evaluate("window.__xss")]
-        found += [f"live DOM: {f}" for f in self.page.evaluate(DOM_CHECK)]
+        calls, dom = self.page.evaluate(
+            f"async () => {{ await new Promise(r => setTimeout(r, 10)); "
+            f"return [window.__xss.slice(), ({DOM_CHECK})()]; }}"
+        )
+        found = [f"called {c}" for c in calls]
+        found += [f"live DOM: {f}" for f in dom]
         found += [f"dialog {d}" for d in self.dialogs]
         found += [f"request to {r}" for r in self.foreign]
         found += [f"navigated to {n}" for n in self.navigations]
@@ -280,8 +286,10 @@ def test_typing_payloads_into_the_search_box_runs_nothing(hostile: Sites, tab: T
 def test_the_watch_catches_a_payload_that_does_run(hostile: Sites, tab: Tab) -> None:
     """The watch is not blind: unsanitised markup planted in a copy of a page is caught (or blocked and reported)."""
     public = hostile.hostile["public"]
-    planted = (public / "index.html").read_text(encoding="utf-8").replace(
-        "</main>", '<img src="nothing.png" onerror="alert(1)"><script>alert(2)</script></main>', 1
+    planted = (
+        (public / "index.html")
+        .read_text(encoding="utf-8")
+        .replace("</main>", '<img src="nothing.png" onerror="alert(1)"><script>alert(2)</script></main>', 1)
     )
     trap = public / "planted-xss.html"
     trap.write_text(planted, encoding="utf-8")

@@ -68,9 +68,11 @@ _VALUE = re.compile(rb"<" + _PREFIX + rb"v(?:\s[^>]*)?(?:/>|>([^<]*)</)")
 _TYPE = re.compile(rb'\st="([^"]*)"')
 _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]+)"')
 #: Text in a <t> element (no xml:space attribute) that starts or ends with white space: calamine trims it.
-_UNPRESERVED = re.compile(rb"<" + _PREFIX + rb"t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</)")
-_ROW_REF = re.compile(rb'<' + _PREFIX + rb'row\s[^>]*?\br="([0-9]+)"')
-_WIDE_REF = re.compile(rb'\sr="[A-Z]{2,3}[0-9]')
+#: Patterns that begin with a literal scan fast; the prefixed forms are used only where a prefix occurs.
+_UNPRESERVED = re.compile(rb"<t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</)")
+_UNPRESERVED_PREFIXED = re.compile(rb"<" + _PREFIX + rb"t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</)")
+_ROW_REF = re.compile(rb"<" + _PREFIX + rb'row\s[^>]*?\br="([0-9]+)"')
+_WIDE_REF = re.compile(rb' r="[A-Z][A-Z]')
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
@@ -134,9 +136,9 @@ class _Package:
             if name is not None and rid in targets:
                 parts[name] = targets[rid][1]
         for kind, part in targets.values():
-            if kind.endswith("/sharedStrings") and part in archive.namelist():
-                if _UNPRESERVED.search(_utf8(archive.read(part))):
-                    raise Declined("shared strings with unmarked surrounding spaces")
+            shared_strings = kind.endswith("/sharedStrings") and part in archive.namelist()
+            if shared_strings and _unpreserved(_utf8(archive.read(part))):
+                raise Declined("shared strings with unmarked surrounding spaces")
         return cls(parts, date1904)
 
 
@@ -161,6 +163,11 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
         path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         found[element.get("Id", "")] = (element.get("Type", ""), path)
     return found
+
+
+def _unpreserved(xml: bytes) -> bool:
+    """Whether some text starts or ends with white space its writer did not mark as significant."""
+    return bool((_UNPRESERVED_PREFIXED if b":t>" in xml else _UNPRESERVED).search(xml))
 
 
 def _local(tag: str) -> str:
@@ -191,7 +198,7 @@ def _scan_sheet(data: bytes) -> _Scan:
     cells = data[begin:end] if 0 <= begin < end else b""
     _check_extent(cells)
     scan = _Scan(negative_numbers=b"v>-" in cells)
-    if b"inlineStr" in cells and _UNPRESERVED.search(cells):
+    if b"inlineStr" in cells and _unpreserved(cells):
         raise Declined("inline strings with unmarked surrounding spaces")
     if b"<f" in cells or b":f" in cells:  # cheap tests first: most sheets have no formulas
         formulas = len(_FORMULA_TAG.findall(cells))
@@ -240,15 +247,18 @@ def _position(attributes: bytes) -> tuple[int, int]:
 
 def _check_extent(cells: bytes) -> None:
     """Decline sheets whose used rectangle calamine would have to hold in memory whole."""
-    last = _ROW_REF.match(cells, max(cells.rfind(b"<row"), cells.rfind(b":row ") - 1, 0))
+    if b'\nr="' in cells or b'\tr="' in cells or b'\rr="' in cells:
+        raise Declined("cell positions after a line break")  # the searches below look after a space
+    at = max(cells.rfind(b"<row"), cells.rfind(b":row "))
+    last = _ROW_REF.match(cells, cells.rfind(b"<", 0, at + 1)) if at >= 0 else None
     # rows without numbers follow one another: there are at most as many as <row> tags
     last_row = int(last.group(1)) if last else cells.count(b"row")
-    if re.search(rb'\sr="[A-Z]{1,3}[0-9]{%d,}"' % (len(str(last_row)) + 1), cells):
+    if re.search(rb' r="[A-Z]{1,3}[0-9]{%d}' % (len(str(last_row)) + 1), cells):
         raise Declined("a cell below the last row")
     columns = 26
     if _WIDE_REF.search(cells):
         for letters in (3, 2):
-            found = re.findall(rb'\sr="([A-Z]{%d})[0-9]' % letters, cells)
+            found = re.findall(rb' r="([A-Z]{%d})[0-9]' % letters, cells)
             if found:
                 columns = 0
                 for letter in max(found):
@@ -267,24 +277,16 @@ def _rows(sheet: Any, scan: _Scan) -> list[RawRow]:
     for (row, column), fix in scan.fixes.items():
         fixes.setdefault(row, {})[column] = fix
     rows: list[RawRow] = []
+    # calamine makes a new string for every cell; sharing equal ones keeps a
+    # 100,000-row sheet of repeated statuses and names small
     strings: dict[str, str] = {}
+    shared = strings.setdefault
+    if any(type(v) is dt.time for cells in data for v in cells) and scan.negative_numbers:
+        raise Declined("a time of day that may be a negative date serial")
     for offset, cells in enumerate(data):
         number = first_row + offset + 1
-        values: list[CellValue] = [None] * first_column
-        for value in cells:
-            kind = type(value)
-            if kind is str:
-                # calamine makes a new string for every cell; sharing equal ones keeps
-                # a 100,000-row sheet of repeated statuses and names small
-                values.append(strings.setdefault(value, value) if value else None)
-            elif kind is float:
-                values.append(int(value) if value.is_integer() and -_EXACT < value < _EXACT else value)
-            elif kind is dt.date:
-                values.append(dt.datetime(value.year, value.month, value.day))
-            elif kind is dt.time and scan.negative_numbers:
-                raise Declined("a time of day that may be a negative date serial")
-            else:
-                values.append(value)
+        values: list[CellValue] = [None] * first_column if first_column else []
+        values += [(shared(v, v) if v else None) if type(v) is str else _other(v) for v in cells]
         if number in fixes:
             _apply(values, fixes.pop(number))
         _append(rows, number, values)
@@ -295,6 +297,16 @@ def _rows(sheet: Any, scan: _Scan) -> list[RawRow]:
             _append(rows, number, values)
         rows.sort(key=lambda r: r.number)
     return rows
+
+
+def _other(value: Any) -> CellValue:
+    """A non-text cell as openpyxl reads it: whole numbers as int, dates as datetime."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() and -_EXACT < value < _EXACT else value
+    if kind is dt.date:
+        return dt.datetime(value.year, value.month, value.day)
+    return value
 
 
 def _apply(values: list[CellValue], fixes: dict[int, CellValue]) -> None:
