@@ -151,9 +151,7 @@ def visit(browser: Any, server: str) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    if ARTIFACTS.exists():
-        for old in ARTIFACTS.glob("*.png"):
-            old.unlink()
+    """test-artifacts/: each test overwrites its own files (nothing is deleted: other sessions may share it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
 

@@ -183,12 +183,12 @@ def _utf8(data: bytes) -> bytes:
 
 @dataclass
 class _Scan:
-    """What the sheet XML says that calamine's values do not."""
+    """What the sheet XML says that calamine's values do not tell."""
 
     #: (row, column), 1-based -> the value openpyxl reads there (a formula without value, an error)
     fixes: dict[tuple[int, int], CellValue] = field(default_factory=dict)
-    #: the sheet holds negative numbers: a time of day from calamine may be a negative date serial
-    negative_numbers: bool = False
+    #: cells holding a negative number: calamine reads a negative date serial as a time of day
+    negative: set[tuple[int, int]] = field(default_factory=set)
 
 
 def _scan_sheet(data: bytes) -> _Scan:
@@ -197,7 +197,12 @@ def _scan_sheet(data: bytes) -> _Scan:
     begin, end = data.find(b"sheetData"), data.rfind(b"sheetData")
     cells = data[begin:end] if 0 <= begin < end else b""
     _check_extent(cells)
-    scan = _Scan(negative_numbers=b"v>-" in cells)
+    scan = _Scan()
+    at = cells.find(b"v>-")
+    while at >= 0:
+        start = max(cells.rfind(b"<c ", 0, at), cells.rfind(b":c ", 0, at))
+        scan.negative.add(_position(cells[start : cells.find(b">", start)]))
+        at = cells.find(b"v>-", at + 3)
     if b"inlineStr" in cells and _unpreserved(cells):
         raise Declined("inline strings with unmarked surrounding spaces")
     if b"<f" in cells or b":f" in cells:  # cheap tests first: most sheets have no formulas
@@ -238,7 +243,7 @@ def _formula_cell(scan: _Scan, attributes: bytes, formula: bytes | None, rest: b
 def _position(attributes: bytes) -> tuple[int, int]:
     ref = _REF.search(attributes)
     if ref is None:
-        raise Declined("a formula or error cell without its position")
+        raise Declined("a formula, error or negative cell without its position")
     column = 0
     for letter in ref.group(1):
         column = column * 26 + letter - 64
@@ -281,8 +286,11 @@ def _rows(sheet: Any, scan: _Scan) -> list[RawRow]:
     # 100,000-row sheet of repeated statuses and names small
     strings: dict[str, str] = {}
     shared = strings.setdefault
-    if any(type(v) is dt.time for cells in data for v in cells) and scan.negative_numbers:
-        raise Declined("a time of day that may be a negative date serial")
+    if scan.negative:
+        for offset, cells in enumerate(data):
+            for column, value in enumerate(cells, first_column + 1):
+                if type(value) is dt.time and (first_row + offset + 1, column) in scan.negative:
+                    raise Declined("a negative date serial, which calamine reads as a time of day")
     for offset, cells in enumerate(data):
         number = first_row + offset + 1
         values: list[CellValue] = [None] * first_column if first_column else []
