@@ -18,9 +18,11 @@ Exit status: 0 after printing the table, 1 with --strict when a goal failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -28,13 +30,14 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import MIXED, SHAPES, SMOKE_SHAPES, Shape, cache_dir, hugo_site, workbook  # noqa: E402
-from measure import Sample, Series, run  # noqa: E402
+from measure import Series, run  # noqa: E402
 
 REPO = HERE.parent
 SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
@@ -183,8 +186,15 @@ def goal1(plan: Plan) -> list[Row]:
     ]
     if has_calamine and not failure(series[2]):
         rows.append(
-            Row("1", "for reference: python-calamine reads the same file", f"calamine {describe(series[2])}", "",
-                f"{series[2].seconds / baseline.seconds:.2f}× openpyxl", "", "INFO")
+            Row(
+                "1",
+                "for reference: python-calamine reads the same file",
+                f"calamine {describe(series[2])}",
+                "",
+                f"{series[2].seconds / baseline.seconds:.2f}× openpyxl",
+                "",
+                "INFO",
+            )
         )
     return rows
 
@@ -249,8 +259,9 @@ def goal3(plan: Plan) -> list[Row]:
     ]
     for name, shapes, make, ok in families:
         books = [workbook(s, plan.cache) for s in shapes]
-        series = alternate(plan, [(f"{name} {s.name}", make(b, n), ok) for n, (s, b) in enumerate(zip(shapes, books))])
-        for (small, large), (ss, ls) in zip(_pairs(shapes), _pairs(series)):
+        commands = [(f"{name} {s.name}", make(b, n), ok) for n, (s, b) in enumerate(zip(shapes, books, strict=True))]
+        series = alternate(plan, commands)
+        for (small, large), (ss, ls) in zip(pairwise(shapes), pairwise(series), strict=True):
             what = f"{name}: {small.rows:,} → {large.rows:,} rows"
             broken = error_row("3", what, ss, ls)
             if broken:
@@ -270,10 +281,6 @@ def goal3(plan: Plan) -> list[Row]:
                 )
             )
     return rows
-
-
-def _pairs(items: Sequence[object]) -> list[tuple[object, object]]:
-    return list(zip(items, items[1:]))
 
 
 def goal4(plan: Plan) -> list[Row]:
@@ -318,8 +325,15 @@ def goal5(plan: Plan) -> list[Row]:
     )
     rows = [
         error_row("5", "sheetmap --help", help_series)
-        or Row("5", "sheetmap --help", "", describe(help_series), "", f"< {GOAL5_SECONDS} s",
-               verdict(help_series.seconds < GOAL5_SECONDS)),
+        or Row(
+            "5",
+            "sheetmap --help",
+            "",
+            describe(help_series),
+            "",
+            f"< {GOAL5_SECONDS} s",
+            verdict(help_series.seconds < GOAL5_SECONDS),
+        ),
     ]
     for command, heavy in ((["--help"], HEAVY_FOR_HELP), (["validate", str(SAMPLE)], HEAVY_FOR_VALIDATE)):
         imported = imported_modules([*SHEETMAP[1:], *command], plan.work)
@@ -359,22 +373,15 @@ GOALS: dict[str, Callable[[Plan], list[Row]]] = {"1": goal1, "2": goal2, "3": go
 
 def table(rows: list[Row]) -> str:
     header = Row("Goal", "Measure", "Baseline", "sheetmap", "Ratio", "Target", "Result")
-    lines = [header, Row(*["---"] * 7)] + rows
+    lines = [header, Row(*["---"] * 7), *rows]
     return "\n".join("| " + " | ".join(v.replace("|", "\\|") for v in vars(r).values()) + " |" for r in lines)
 
 
 def machine() -> str:
     cores = os.cpu_count() or 1
-    try:
-        import platform
-
-        cpu = next(
-            (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="ascii", errors="replace")
-             if line.startswith("model name")),
-            platform.processor() or "unknown CPU",
-        )
-    except OSError:
-        cpu = "unknown CPU"
+    cpu = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return f"{cores} cores ({cpu}), load average {load}, Python {sys.version.split()[0]}"
 
@@ -385,8 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run per measurement")
     parser.add_argument("--smoke", action="store_true", help="tiny inputs and one run: checks the script works")
     parser.add_argument("--goals", default="1,2,3,4,5", help="comma-separated goals to measure")
-    parser.add_argument("--sizes", choices=("1k-10k", "1k-100k"), default="1k-100k",
-                        help="the scaling family (1k-10k leaves out the 100,000-initiative workbook)")
+    parser.add_argument(
+        "--sizes",
+        choices=("1k-10k", "1k-100k"),
+        default="1k-100k",
+        help="the scaling family (1k-10k leaves out the 100,000-initiative workbook)",
+    )
     parser.add_argument("--cache", type=Path, default=None, help=f"where inputs are kept (default: {cache_dir()})")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON to this file")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal fails")
@@ -401,12 +412,30 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="sheetmap-bench-work-"))
     if args.smoke:
         s = SMOKE_SHAPES
-        plan = Plan(1, s["smoke-mixed"], [s["smoke-init-a"], s["smoke-init-b"]],
-                    [s["smoke-typos-a"], s["smoke-typos-b"]], 50, work, cache, True, say)
+        plan = Plan(
+            1,
+            s["smoke-mixed"],
+            [s["smoke-init-a"], s["smoke-init-b"]],
+            [s["smoke-typos-a"], s["smoke-typos-b"]],
+            50,
+            work,
+            cache,
+            True,
+            say,
+        )
     else:
         sizes = ["1k", "10k", "100k"] if args.sizes == "1k-100k" else ["1k", "10k"]
-        plan = Plan(1 if args.quick else args.runs, MIXED, [SHAPES[f"init-{n}"] for n in sizes],
-                    [SHAPES[f"typos-{n}"] for n in sizes], 10_000, work, cache, False, say)
+        plan = Plan(
+            1 if args.quick else args.runs,
+            MIXED,
+            [SHAPES[f"init-{n}"] for n in sizes],
+            [SHAPES[f"typos-{n}"] for n in sizes],
+            10_000,
+            work,
+            cache,
+            False,
+            say,
+        )
     started = time.perf_counter()
     rows: list[Row] = []
     try:
@@ -417,8 +446,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nsheetmap performance, {plan.runs} run(s) each, medians; {machine()}\n")
     print(table(rows))
-    print(f"\n{sum(r.result == 'PASS' for r in rows)} passed, {sum(r.result == 'FAIL' for r in rows)} failed, "
-          f"{sum(r.result.startswith('ERROR') for r in rows)} errors in {time.perf_counter() - started:.0f} s")
+    print(
+        f"\n{sum(r.result == 'PASS' for r in rows)} passed, {sum(r.result == 'FAIL' for r in rows)} failed, "
+        f"{sum(r.result.startswith('ERROR') for r in rows)} errors in {time.perf_counter() - started:.0f} s"
+    )
     if args.json:
         args.json.write_text(json.dumps([vars(r) for r in rows], indent=2, ensure_ascii=False), encoding="utf-8")
     bad = any(r.result == "FAIL" or r.result.startswith("ERROR") for r in rows)

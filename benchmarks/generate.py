@@ -291,7 +291,9 @@ def sheets(shape: Shape) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]
                 else None,
                 metric,
                 f"+{rng.randint(5, 40)}%",
-                f"{rng.randint(-5, 45)}% after {rng.randint(2, 8)} weeks" if finished and rng.random() < 0.995 else None,
+                f"{rng.randint(-5, 45)}% after {rng.randint(2, 8)} weeks"
+                if finished and rng.random() < 0.995
+                else None,
                 rng.choice(EFFORTS),
                 rng.choice(VALUES),
                 # an idea under an internal card stays internal (else a product rule warns)
@@ -342,8 +344,7 @@ def sheets(shape: Shape) -> Iterator[tuple[str, list[str], Iterator[list[Any]]]]
                 done_on = sprint[2] + dt.timedelta(days=rng.randrange(14))
             yield [
                 _repeat(rng, shape, ident, task_ids[n - 2] if n > 1 else ""),
-                f"{rng.choice(['Wire', 'Cache', 'Index', 'Draw', 'Test', 'Document'])} {rng.choice(OBJECTS)} "
-                f"step {n}",
+                f"{rng.choice(['Wire', 'Cache', 'Index', 'Draw', 'Test', 'Document'])} {rng.choice(OBJECTS)} step {n}",
                 sprint[0] if sprint else None,
                 _maybe_typo(rng, shape, idea_ids[rng.randrange(len(idea_ids))] if rng.random() < 0.8 else ""),
                 status,
@@ -415,8 +416,8 @@ def _sprint_names(shape: Shape) -> list[tuple[str, str, dt.date]]:
 def write_workbook(shape: Shape, path: Path) -> Path:
     """Write `shape` as a real .xlsx at `path` (streamed with openpyxl's write-only mode)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets(shape):
@@ -489,8 +490,11 @@ def save_like_excel(src: Path, dst: Path) -> None:
         table = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings)
         target.writestr(
             "xl/sharedStrings.xml",
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="' + _MAIN_NS
-            + f'" count="{count}" uniqueCount="{len(strings)}">'.encode() + table + b"</sst>",
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+            + _MAIN_NS
+            + f'" count="{count}" uniqueCount="{len(strings)}">'.encode()
+            + table
+            + b"</sst>",
         )
 
 
@@ -527,7 +531,7 @@ def hugo_site(pages: int, folder: Path | None = None, seed: int = 20261101) -> P
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
         '<link rel="stylesheet" href="/style.css"></head><body>\n<header><nav><a href="/">Roadmap</a> '
         '<a href="/completed/">Completed</a> <a href="/objectives/">Objectives</a></nav></header>\n'
-        "<main>{{ block \"main\" . }}{{ end }}</main>\n<footer>Roadmap</footer></body></html>\n",
+        '<main>{{ block "main" . }}{{ end }}</main>\n<footer>Roadmap</footer></body></html>\n',
         encoding="utf-8",
     )
     (layouts / "single.html").write_text(

@@ -106,8 +106,9 @@ class _TreeSampler(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def run(cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, env: dict[str, str] | None = None,
-        timeout: float = 1800) -> Sample:
+def run(
+    cmd: Sequence[str | os.PathLike[str]], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 1800
+) -> Sample:
     """Run `cmd` to completion in `cwd`; its output is kept (in files, so a chatty child cannot block)."""
     log = cwd / ".bench-log"
     log.mkdir(parents=True, exist_ok=True)

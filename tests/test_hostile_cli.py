@@ -43,28 +43,40 @@ class Run:
     peak_mb: float
 
 
+#: Runs `python -m sheetmap ARGS` and, at exit, writes the process's peak resident memory (VmHWM, which
+#: starts afresh at exec, unlike ru_maxrss, which inherits the forking test process's size) to a file.
+MEASURED = """
+import atexit, os, runpy, sys
+
+def peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["SHEETMAP_TEST_PEAK"], "w", encoding="ascii") as out:
+        out.write(kb)
+
+atexit.register(peak)
+sys.argv = ["sheetmap", *sys.argv[1:]]
+runpy.run_module("sheetmap", run_name="__main__", alter_sys=True)
+"""
+
+
 def sheetmap(*args: str | os.PathLike[str], cwd: Path, timeout: float = 120) -> Run:
-    """Run the real CLI in `cwd`; also report the child's wall time and peak resident memory (wait4)."""
-    out_path, err_path = cwd.parent / f".{cwd.name}.stdout", cwd.parent / f".{cwd.name}.stderr"
+    """Run the real CLI in `cwd`; also report its wall time and peak resident memory."""
+    side = cwd.parent / f".{cwd.name}"
+    out_path, err_path, peak_path = (side.with_suffix(s) for s in (".stdout", ".stderr", ".peak"))
+    env = {**os.environ, "SHEETMAP_TEST_PEAK": str(peak_path)}
     started = time.perf_counter()
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "sheetmap", *map(str, args)], cwd=cwd, stdout=out, stderr=err)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                process.kill()
-                process.wait()
-                pytest.fail(f"sheetmap {' '.join(map(str, args))} still running after {timeout:.0f} s")
-            time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
+        process = subprocess.run(
+            [sys.executable, "-c", MEASURED, *map(str, args)], cwd=cwd, stdout=out, stderr=err, env=env,
+            timeout=timeout, check=False,
+        )  # fmt: skip
     seconds = time.perf_counter() - started
     stdout, stderr = out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8")
-    out_path.unlink()
-    err_path.unlink()
-    return Run(process.returncode, stdout, stderr, seconds, usage.ru_maxrss / 1024)
+    peak_mb = int(peak_path.read_text(encoding="ascii")) / 1024
+    for path in (out_path, err_path, peak_path):
+        path.unlink()
+    return Run(process.returncode, stdout, stderr, seconds, peak_mb)
 
 
 def _work(tmp_path: Path) -> Path:

@@ -86,6 +86,14 @@ config_option = click.option(
     help="Settings file (default: sheetmap.yml in the current folder).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How problems are reported: text for people, json for tools, github for GitHub Actions annotations.",
+)
 snapshot_option = click.option(
     "--snapshot",
     "snapshot_dir",
@@ -126,14 +134,7 @@ def init(directory: Path, force: bool, google_sheet: str | None) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for GitHub Actions annotations.",
-)
+@format_option
 @strict_option
 @snapshot_option
 @offline_option
@@ -157,7 +158,7 @@ def validate(
     """
     from sheetmap.errors import SheetmapError
     from sheetmap.pipeline import load
-    from sheetmap.report_format import format_github, format_json, format_text
+    from sheetmap.report_format import github_error, render_report
     from sheetmap.snapshot import snapshot_policy
 
     config = load_settings(config_path)
@@ -169,12 +170,7 @@ def validate(
         if output_format == "github":
             click.echo(github_error(str(exc)))
         fail(str(exc))
-    if output_format == "json":
-        click.echo(format_json(loaded.report))
-    elif output_format == "github":
-        click.echo(format_github(loaded.report, chosen, strict=strict))
-    else:
-        click.echo(format_text(loaded.report, chosen, color=sys.stdout.isatty(), strict=strict))
+    click.echo(render_report(loaded.report, chosen, output_format, strict=strict, color=sys.stdout.isatty()))
     sys.exit(EXIT_OK if loaded.report.ok(strict=strict) else EXIT_INVALID)
 
 
@@ -190,14 +186,7 @@ def validate(
     type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (default: site/, or the audience's folder in sheetmap.yml).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="How problems are reported.",
-)
+@format_option
 @click.option(
     "--previous",
     "previous_spec",
@@ -232,7 +221,7 @@ def build(
     """
     from sheetmap.errors import SheetmapError
     from sheetmap.pipeline import build as run_build
-    from sheetmap.report_format import format_github, format_json, format_text
+    from sheetmap.report_format import github_error, render_report
     from sheetmap.snapshot import check_not_published, snapshot_policy
 
     config = load_settings(config_path)
@@ -254,12 +243,9 @@ def build(
         fail(f"{exc}\nNothing was written; {target}/ is unchanged.")
     report = result.loaded.report
     if len(report):
-        if output_format == "json":
-            click.echo(format_json(report), err=True)
-        elif output_format == "github":
-            click.echo(format_github(report, chosen, strict=strict))
-        else:
-            click.echo(format_text(report, chosen, color=sys.stderr.isatty(), strict=strict), err=True)
+        # GitHub reads workflow commands from stdout; everything else is diagnostics, on stderr.
+        text = render_report(report, chosen, output_format, strict=strict, color=sys.stderr.isatty())
+        click.echo(text, err=output_format != "github")
     if not result.written:
         click.echo(f"Nothing was written; {target}/ is unchanged. Fix the errors above and build again.", err=True)
         sys.exit(EXIT_INVALID)
@@ -308,12 +294,6 @@ def load_previous(spec: str, audience: str) -> dict[str, object]:
             f"Name the roadmap.json of the {audience} site."
         )
     return data
-
-
-def github_error(message: str) -> str:
-    """A GitHub Actions `::error` annotation for a failure that stopped the run."""
-    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error title=sheetmap::{escaped}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,6 +25,7 @@ from sheetmap.model import (
     Task,
     Theme,
 )
+from sheetmap.nearest import NearestIds
 from sheetmap.report import Report
 from sheetmap.sanitize import plain_text, render_markdown
 from sheetmap.schema import SHEETS_BY_NAME, Column, fold
@@ -41,7 +42,6 @@ from sheetmap.values import (
     parse_date,
     parse_list,
     parse_number,
-    suggest,
 )
 
 
@@ -239,6 +239,7 @@ class _Ids:
 
     def __init__(self, ids: Mapping[str, list[str]]) -> None:
         self.by_sheet = {sheet: {fold(i): i for i in values} for sheet, values in ids.items()}
+        self._nearest: dict[tuple[str, ...], NearestIds] = {}
 
     def resolve(self, sheets: Iterable[str], value: str) -> str | None:
         key = fold(value)
@@ -250,6 +251,13 @@ class _Ids:
 
     def all(self, sheets: Iterable[str]) -> list[str]:
         return [i for s in sheets for i in self.by_sheet.get(s, {}).values()]
+
+    def nearest(self, sheets: list[str], value: str) -> str | None:
+        """The ID of `sheets` that `value` most likely meant (indexed once: sheets hold thousands)."""
+        key = tuple(sheets)
+        if key not in self._nearest:
+            self._nearest[key] = NearestIds(self.all(sheets), cutoff=0.7)
+        return self._nearest[key].suggest(value)
 
 
 @dataclass
@@ -281,7 +289,7 @@ class _RefChecker:
         else:
             # name the tabs as the person sees them ('ROADMAP', not 'Initiatives')
             names = " or ".join(f"'{tab}'" for t in present for tab in dict.fromkeys(self.tables[t].tabs))
-            near = suggest(value, self.ids.all(present), cutoff=0.7)
+            near = self.ids.nearest(present, value)
             hint = f" Did you mean '{near}'?" if near else ""
             message = f"{label} '{value}' is not an ID in sheet {names}.{hint}"
             fix = f"Change it to '{near}'." if near else f"Use an ID from sheet {names}, or clear the cell."

@@ -184,4 +184,18 @@ def format_github(report: Report, sources: Sequence[str], *, strict: bool = Fals
     return "\n".join([*commands, f"::stop-commands::{token}", text, f"::{token}::"])
 
 
+def github_error(message: str) -> str:
+    """A `::error` annotation for a failure that stopped the run (an unreadable source)."""
+    return f"::error title=sheetmap::{_escape_data(message)}"
+
+
+def render_report(report: Report, sources: Sequence[str], output_format: str, *, strict: bool, color: bool) -> str:
+    """The report in the format the user asked for."""
+    if output_format == "json":
+        return format_json(report)
+    if output_format == "github":
+        return format_github(report, sources, strict=strict)
+    return format_text(report, sources, color=color, strict=strict)
+
+
 FORMATS: dict[str, Callable[..., str]] = {"text": format_text, "json": format_json, "github": format_github}

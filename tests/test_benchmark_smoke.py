@@ -1,0 +1,47 @@
+"""The performance benchmark (benchmarks/bench.py) still runs: every goal, on tiny inputs, once.
+
+The benchmark itself takes many minutes and is not part of the suite; this
+smoke run goes through all of its code (generating workbooks, the openpyxl
+and calamine baselines, Hugo when installed, sheetmap builds and validation,
+the `serve` probe, start-up and imports) so that it cannot rot. Its numbers
+mean nothing at this size: only that each measurement ran and the table is
+printed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_benchmark_smoke_run_prints_the_table(tmp_path: Path) -> None:
+    rows_file = tmp_path / "rows.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--smoke", "--quiet",
+         "--cache", str(tmp_path / "inputs"), "--json", str(rows_file)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| Goal | Measure | Baseline | sheetmap | Ratio | Target | Result |" in done.stdout
+    rows = json.loads(rows_file.read_text(encoding="utf-8"))
+    assert {row["goal"] for row in rows} == {"1", "2", "3", "4", "5"}
+    errors = [row for row in rows if row["result"].startswith("ERROR")]
+    assert not errors, errors
+    assert all(row["result"] in ("PASS", "FAIL", "SKIP", "INFO") for row in rows)
+    # every row the table shows is one of the measured rows
+    assert sum(line.startswith("| ") for line in done.stdout.splitlines()) == len(rows) + 2
+    # what each goal measured, by name
+    measures = " ".join(row["measure"] for row in rows)
+    for words in ("openpyxl read-only read", "public build", "validate with mistakes", "shows in the browser",
+                  "sheetmap --help", "imports"):  # fmt: skip
+        assert words in measures, words
+    # the inputs went to the cache folder named, none into the repository
+    assert list((tmp_path / "inputs").glob("smoke-*.xlsx"))
