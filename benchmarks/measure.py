@@ -6,8 +6,10 @@ child's own rusage: `ru_maxrss` is the peak resident set of that child
 when it is the only child, and what `/usr/bin/time -v` prints as "Maximum
 resident set size". A child that forks workers is measured with its
 largest process (the kernel folds waited-for descendants into the
-maximum, it does not add them up); `tree_peak_mb` samples the sum over
-the whole process tree for that case.
+maximum, it does not add them up); `tree_peak_mb` samples the sum of
+proportional set sizes (PSS: pages a forked worker shares with its parent
+count once) over the whole process tree for that case. The figure shown is
+the larger of the two.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Sample:
     seconds: float
     cpu_seconds: float
     peak_mb: float
-    #: the sum of resident memory over the child and its descendants, sampled every few ms
+    #: the sum of proportional set sizes over the child and its descendants, sampled every 20 ms
     tree_peak_mb: float
     returncode: int
     stdout: str
@@ -66,14 +68,16 @@ class Series:
     ok_codes: tuple[int, ...] = (0,)
 
 
-def _rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+def _memory_kib(pid: int) -> int:
+    """The process's proportional set size: shared pages (a forked worker's) count once over all sharers."""
+    for path, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(path, encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith(key):
+                        return int(line.split()[1])
+        except OSError:
+            continue
     return 0
 
 
@@ -86,9 +90,9 @@ def _children(pid: int) -> list[int]:
 
 
 class _TreeSampler(threading.Thread):
-    """Samples the total resident memory of a process and its descendants (Linux /proc)."""
+    """Samples the total memory (PSS) of a process and its descendants (Linux /proc)."""
 
-    def __init__(self, pid: int, interval: float = 0.01) -> None:
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
@@ -100,7 +104,7 @@ class _TreeSampler(threading.Thread):
             total, todo = 0, [self.pid]
             while todo:
                 pid = todo.pop()
-                total += _rss_kib(pid)
+                total += _memory_kib(pid)
                 todo.extend(_children(pid))
             self.peak_kib = max(self.peak_kib, total)
             self.stop.wait(self.interval)

@@ -8,11 +8,12 @@ exists, even in rows that had other problems.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sheetmap.config import Config
+from sheetmap.markdown_pool import Rendered, render_all
 from sheetmap.model import (
     EMPTY,
     Feedback,
@@ -53,6 +54,8 @@ class _Reader:
     report: Report
     #: sheets whose required columns are missing: their empty cells are not reported again
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
+    #: Markdown cells already rendered (cell text -> HTML, what was removed, plain text)
+    rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def fields(self, record: Record, sheet: str) -> dict[str, Any]:
         spec = SHEETS_BY_NAME[sheet]
@@ -130,7 +133,8 @@ class _Reader:
 
     def _markdown(self, value: Any, column: Column, record: Record) -> Rich:
         source, _ = clean_text(value)
-        html, removed = render_markdown(source)
+        rendered = self.rendered.get(source)
+        html, removed = rendered[:2] if rendered else render_markdown(source)
         if removed:
             self.report.add(
                 record.place.problem(
@@ -144,7 +148,18 @@ class _Reader:
                     "and only http, https or mailto links.",
                 )
             )
-        return Rich(plain_text(html), html)
+        return Rich(rendered[2] if rendered else plain_text(html), html)
+
+
+def _markdown_cells(tables: Mapping[str, Table]) -> Iterator[str]:
+    """The text of every Markdown cell, as `_Reader._markdown` will render it."""
+    for table in tables.values():
+        columns = [c.name for c in table.spec.columns if c.kind == "markdown" and c.name in table.columns]
+        for record in table.records:
+            for column in columns:
+                value = record.value(column)
+                if not is_blank(value) and not isinstance(value, FormulaWithoutValue):
+                    yield clean_text(value)[0]
 
 
 def _empty(column: Column) -> Any:
@@ -163,6 +178,8 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
         raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases
     )
     reader = _Reader(config, report)
+    # Thousands of Markdown cells are converted up front over all cores (markdown_pool.py).
+    reader.rendered = render_all(_markdown_cells(tables))
     for name, table in tables.items():
         for column in table.spec.columns:
             if column.required and column.name not in table.columns:

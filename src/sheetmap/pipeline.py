@@ -17,9 +17,6 @@ from sheetmap.audience import project
 from sheetmap.config import Config
 from sheetmap.model import Roadmap
 from sheetmap.parse import build_roadmap
-from sheetmap.publish import publish
-from sheetmap.render.site import write_site
-from sheetmap.render.views import SiteView
 from sheetmap.report import Report
 from sheetmap.sources import read_sources
 
@@ -99,6 +96,11 @@ def build(
     result = BuildResult(loaded, audience, out)
     if not loaded.report.ok(strict=strict):
         return result
+    # Imported here: `validate` needs no renderer (Jinja), and starts faster without it.
+    from sheetmap.publish import publish
+    from sheetmap.render.site import write_site
+    from sheetmap.render.views import SiteView
+
     projected = project(loaded.roadmap, audience)
     view = SiteView(projected, config, previous if previous is not None else previous_roadmap(out))
 

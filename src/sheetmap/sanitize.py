@@ -33,6 +33,7 @@ _ADDED = {("a", "rel")}
 #: person or an older or laxer client: '\u2006javascript:' is a relative link to Chromium.
 _URL_DISGUISE = re.compile(r"[\s\x00-\x20\x7f-\x9f\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _only_https_images(element: str, attribute: str, value: str) -> str | None:
@@ -82,6 +83,36 @@ def _describe(item: tuple[str, ...]) -> str:
 
 _MARKDOWN = markdown.Markdown(extensions=["sane_lists", "nl2br", "fenced_code"])
 
+#: python-markdown scans from every '<' and '[' that does not close to the end of its block,
+#: about 1 µs per opener per character: a cell of a few thousand '<![CDATA[' takes minutes.
+#: Other constructs cost at most about 0.5 s in a cell of Excel's maximum length (32,767
+#: characters). Past these limits a cell is shown as plain text, so no cell can stall a build.
+MAX_OPENERS = 64
+MAX_OPENER_WORK = 400_000
+MAX_MARKDOWN_CHARS = 50_000  # Google Sheets' limit per cell; Excel's is 32,767
+
+
+def _too_costly(source: str) -> str | None:
+    """Why formatting `source` as Markdown could take too long (a note for the report), or None."""
+    if len(source) > MAX_MARKDOWN_CHARS:
+        return (
+            f"more Markdown than sheetmap formats ({len(source):,} characters; the limit is "
+            f"{MAX_MARKDOWN_CHARS:,}, so the cell is shown as plain text)"
+        )
+    openers = source.count("<") + source.count("[")
+    if openers > MAX_OPENERS or openers * len(source) > MAX_OPENER_WORK:
+        return (
+            f"more links and HTML than sheetmap formats in time ({openers:,} '<' and '[' characters, "
+            "so the cell is shown as plain text)"
+        )
+    return None
+
+
+def _plain(source: str) -> str:
+    """Text as HTML paragraphs, without any formatting: linear in its length whatever it holds."""
+    paragraphs = (p.strip() for p in re.split(r"\n[ \t]*\n", source))
+    return "\n".join(f"<p>{html.escape(p).replace(chr(10), '<br>' + chr(10))}</p>" for p in paragraphs if p)
+
 
 @lru_cache(maxsize=65536)
 def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
@@ -92,6 +123,10 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
     """
     if not source.strip():
         return "", ()
+    source = _SURROGATE.sub("\ufffd", source)  # unencodable; parse.py has removed them already
+    costly = _too_costly(source)
+    if costly:
+        return nh3.clean(_plain(source), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES), (costly,)
     _MARKDOWN.reset()
     raw = _MARKDOWN.convert(source)
     clean = nh3.clean(
@@ -102,7 +137,9 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
         attribute_filter=_only_https_images,
         link_rel="noopener noreferrer",
     )
-    lost = _inventory(raw) - _inventory(clean)
+    # Most cells come out of nh3 unchanged: then nothing was removed, and the two
+    # HTML parses that would show it (the slowest part of a large build) are skipped.
+    lost = Counter() if clean == raw else _inventory(raw) - _inventory(clean)
     removed = tuple(sorted({_describe(item) for item in lost}))
     return clean, removed
 

@@ -19,7 +19,8 @@ from sheetmap.sources.table import CellValue, FormulaWithoutValue
 #: Invisible and direction-changing characters that can disguise text
 #: (e.g. a right-to-left override that makes a title read differently).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters, and lone surrogates (JSON from an API can hold them; no file can store them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _COLOR = re.compile(r"^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 #: Colour names people type instead of a code, and a code to suggest for each.
 _NAMED_COLORS = {
@@ -173,7 +174,8 @@ def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) ->
         raise BadValue("invalid-number", f"{column} '{display(value)}' is not a number.", "Enter a number.")
     number: float
     if isinstance(value, (int, float)):
-        number = float(value)
+        # An int past float's range (JSON from an API can hold one) is as unusable as inf.
+        number = _as_float(value)
     else:
         text = display(value).strip().replace("\u00a0", "").replace(" ", "")
         if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", text):
@@ -215,7 +217,7 @@ def parse_date(value: CellValue, column: str, *, date1904: bool = False, date_fo
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_serial(float(value), column, date1904)
+        return _from_serial(_as_float(value), column, date1904)
     text = display(value).strip()
     formats = ((date_format,) if date_format else ()) + _DATE_FORMATS
     for fmt in formats:
@@ -247,6 +249,13 @@ def _date_fix(text: str) -> str:
             "to read every date the way your team writes them."
         )
     return "Enter a real date (Format > Number > Date in most spreadsheet apps) or write it as YYYY-MM-DD."
+
+
+def _as_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def _from_serial(serial: float, column: str, date1904: bool) -> dt.date:

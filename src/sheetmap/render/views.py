@@ -75,7 +75,10 @@ def verdict(idea: Idea) -> Verdict | None:
 
 def search_text(*parts: str) -> str:
     """What the board's free-text search looks through: lower case, accents dropped (board.js folds queries alike)."""
-    text = unicodedata.normalize("NFD", " ".join(" ".join(parts).split()).lower())
+    text = " ".join(" ".join(parts).split()).lower()
+    if text.isascii():  # nothing to decompose: the common case, and a big board's hot loop
+        return text
+    text = unicodedata.normalize("NFD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 

@@ -28,9 +28,13 @@ from sheetmap.sources.xlsx_calamine import read_with_calamine
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 #: Rows holding no value (no cells, or only cells without a value), and cells without
 #: a value: what formatting whole rows leaves behind, by the million. Only those with an
-#: explicit position (r="…") go, since dropping others would renumber what follows.
-_EMPTY_ROW = re.compile(rb'<row\s[^<>]*?\br="[0-9]{1,7}"[^<>]*(?:/>|>\s*(?:<c\s[^<>]*(?:/>|>\s*</c>)\s*)*</row>)')
-_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*(?:/>|>\s*</c>)')
+#: explicit position (r="…") go, and only when the next row or cell has one too (or none
+#: follows): openpyxl numbers an element without `r` from the one before it.
+_EMPTY_ROW = re.compile(
+    rb'<row\s[^<>]*?\br="[0-9]{1,7}"[^<>]*(?:/>|>\s*(?:<c\s[^<>]*(?:/>|>\s*</c>)\s*)*</row>)'
+    rb'(?=\s*(?:<row\s[^<>]*?\br="|</sheetData>))'
+)
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"[^<>]*(?:/>|>\s*</c>)(?=\s*(?:<c r="|</row>))')
 _READ_BYTES = 1 << 16
 
 
@@ -62,7 +66,10 @@ class _WithoutEmptyCells:
                 self._carry = data
                 continue
             self._carry = data[cut:]
-            kept = _EMPTY_CELL.sub(b"", _EMPTY_ROW.sub(b"", data[:cut]))
+            # The tag after the cut goes along, unchanged, so the last row before it can be judged.
+            end = data.find(b">", cut)
+            context = data[cut : end + 1] if end >= 0 else b""
+            kept = _EMPTY_CELL.sub(b"", _EMPTY_ROW.sub(b"", data[:cut] + context))[: -len(context) or None]
             if kept:
                 return kept
 
