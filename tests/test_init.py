@@ -157,7 +157,15 @@ def test_the_workflow_builds_on_push_schedule_and_demand_and_deploys_to_pages(pr
         "actions/upload-pages-artifact@v3",
     ]
     runs = [s["run"] for s in build if "run" in s]
-    assert runs == ["pip install sheetmap", "sheetmap validate --format github", "sheetmap build --out site"]
+    assert runs == [
+        "pip install sheetmap",
+        'echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"',
+        "sheetmap validate --format github",
+        # each run starts empty: the change feed is computed against the published roadmap.json
+        'sheetmap build --out site --previous "$PAGES_URL/roadmap.json"',
+    ]
+    built = next(s for s in build if s.get("run", "").startswith("sheetmap build"))
+    assert built["env"]["PAGES_URL"] == "${{ steps.pages.outputs.base_url }}"
     assert next(s for s in build if s.get("uses") == "actions/upload-pages-artifact@v3")["with"] == {"path": "site"}
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
@@ -170,6 +178,7 @@ def test_workflow_options_leave_room_for_variants() -> None:
         env={"SHEETMAP_GOOGLE_CREDENTIALS": "${{ secrets.SHEETMAP_GOOGLE_CREDENTIALS }}"},
         setup=("echo ready",),
         cron="0 * * * *",
+        build_args="",
     )
     flow = _workflow(workflow_text(options))
     assert flow["on"]["push"]["paths"] == ["sheetmap.yml"]

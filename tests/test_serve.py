@@ -293,3 +293,28 @@ def test_the_open_page_reloads_itself_in_a_real_browser(served: tuple[Server, Pa
             browser.close()
     code, _ = server.stop()
     assert code == 0
+
+
+def test_a_save_that_changes_no_byte_does_not_rebuild(served: tuple[Server, Path]) -> None:
+    server, workbook = served
+    same = workbook.read_bytes()
+    assert server.version() == 1
+
+    # `touch`, then a save of the very same bytes the way a spreadsheet app saves (a new file renamed over it).
+    later = workbook.stat().st_mtime + 5
+    os.utime(workbook, (later, later))
+    time.sleep(0.5)
+    copy = workbook.with_name("saving-roadmap.xlsx")
+    copy.write_bytes(same)
+    os.replace(copy, workbook)
+    time.sleep(1.0)
+    assert server.version() == 1
+    assert sum("Read and checked" in line for line in server.lines) == 1, server.lines
+
+    # A save that does change a byte is still built, and shows.
+    save(workbook, roadmap_rows("Exports time out on large accounts"))
+    server.wait_for("Exports time out on large accounts", timeout=5)
+    assert server.version() == 2
+    code, _ = server.stop()
+    assert code == 0
+    assert "Traceback" not in "".join(server.errors)

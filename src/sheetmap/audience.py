@@ -33,9 +33,7 @@ def is_public(visibility: str) -> bool:
 def public_roadmap(full: Roadmap) -> Roadmap:
     objectives = tuple(_public_objective(o) for o in full.objectives if is_public(o.visibility))
     public_objectives = {o.id for o in objectives}
-    initiatives = tuple(
-        _public_initiative(i, public_objectives) for i in full.initiatives if is_public(i.visibility)
-    )
+    initiatives = tuple(_public_initiative(i, public_objectives) for i in full.initiatives if is_public(i.visibility))
     public_initiatives = {i.id for i in initiatives}
     # Nothing is more visible than its parent: an idea under an internal
     # initiative stays internal whatever its own Visibility says.

@@ -40,8 +40,7 @@ def pick_sources(sources: tuple[str, ...], config: Config) -> tuple[str, ...]:
     chosen = sources or config.sources
     if not chosen:
         fail(
-            "No source given. Name a workbook, e.g. `sheetmap build roadmap.xlsx`, "
-            "or list `sources:` in sheetmap.yml."
+            "No source given. Name a workbook, e.g. `sheetmap build roadmap.xlsx`, or list `sources:` in sheetmap.yml."
         )
     return tuple(chosen)
 

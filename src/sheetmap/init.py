@@ -36,12 +36,15 @@ class WorkflowOptions:
     cron: str = "23 4 * * *"
     python: str = "3.12"
     install: str = "pip install sheetmap"
-    env: Mapping[str, str] = field(default_factory=dict)
-    setup: tuple[str, ...] = ()
+    env: Mapping[str, str] = field(default_factory=lambda: {"PAGES_URL": "${{ steps.pages.outputs.base_url }}"})
+    #: The change feed's dates come from the data; in CI the commit time of the
+    #: workbook is the better date for "moved" and "added" entries.
+    setup: tuple[str, ...] = ('echo "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)" >> "$GITHUB_ENV"',)
     #: the public site's folder, as in sheetmap.yml
     site: str = "site"
-    #: more arguments for `sheetmap build` (shell syntax; `env` is set on that step)
-    build_args: str = ""
+    #: more arguments for `sheetmap build` (shell syntax; `env` is set on that step).
+    #: Each run starts from an empty folder: the change feed is computed against the published data.
+    build_args: str = '--previous "$PAGES_URL/roadmap.json"'
     #: upload and deploy only when the built site differs from the published one
     deploy_only_changes: bool = False
     comment: str = (

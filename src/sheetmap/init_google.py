@@ -32,8 +32,8 @@ def google_workflow() -> WorkflowOptions:
             SECRET: f"${{{{ secrets.{SECRET} }}}}",
             "PAGES_URL": "${{ steps.pages.outputs.base_url }}",
         },
-        # Each run starts from an empty folder: the change feed is computed against the published data.
-        build_args='--previous "$PAGES_URL/roadmap.json"',
+        # The sheet has no commit time: the feed's dates come from the data.
+        setup=(),
         deploy_only_changes=True,
         comment=(
             "Rebuilds the roadmap website from the Google Sheet named in sheetmap.yml and publishes\n"

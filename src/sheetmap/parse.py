@@ -174,9 +174,7 @@ def _empty(column: Column) -> Any:
 
 def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) -> Roadmap:
     """The full (internal) roadmap from raw sheets; problems go to `report`."""
-    tables = match_tables(
-        raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases
-    )
+    tables = match_tables(raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases)
     reader = _Reader(config, report)
     # Thousands of Markdown cells are converted up front over all cores (markdown_pool.py).
     reader.rendered = render_all(_markdown_cells(tables))
@@ -191,9 +189,7 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
     refs = _RefChecker(ids, report, tables)
 
     objectives = tuple(_objective(r, f, config) for r, f in rows.get("Objectives", []))
-    initiatives = tuple(
-        _initiative(r, f, config, refs, n) for n, (r, f) in enumerate(rows.get("Initiatives", []))
-    )
+    initiatives = tuple(_initiative(r, f, config, refs, n) for n, (r, f) in enumerate(rows.get("Initiatives", [])))
     ideas = tuple(_idea(r, f, config, refs) for r, f in rows.get("Ideas", []))
     feedback = tuple(_feedback(r, f, refs) for r, f in rows.get("Feedback", []))
     tasks = tuple(_task(r, f, refs, "Sprints" in tables) for r, f in rows.get("Tasks", []))
@@ -219,9 +215,9 @@ def _id_column(sheet: str) -> str:
     return {"Themes": "Name", "Sprints": "Sprint"}.get(sheet, "ID")
 
 
-def _unique(sheet: str, table: Table, records: list[tuple[Record, dict[str, Any]]], report: Report) -> list[
-    tuple[Record, dict[str, Any]]
-]:
+def _unique(
+    sheet: str, table: Table, records: list[tuple[Record, dict[str, Any]]], report: Report
+) -> list[tuple[Record, dict[str, Any]]]:
     """Drop rows whose ID repeats an earlier one, reporting each repeat."""
     id_column = _id_column(sheet)
     first: dict[str, Record] = {}
@@ -461,4 +457,3 @@ def _with_slugs(roadmap: Roadmap) -> Roadmap:
         themes=assign(roadmap.themes, lambda x: x.name),
         sprints=assign(roadmap.sprints, lambda x: x.name),
     )
-

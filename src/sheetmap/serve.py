@@ -17,6 +17,7 @@ serving because of what is in a file.
 
 from __future__ import annotations
 
+import hashlib
 import signal
 import threading
 import time
@@ -93,6 +94,15 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size)
+
+
+def digest(path: str) -> bytes | None:
+    """A hash of the file's bytes (None when it cannot be read): tells a save that changed nothing from one that did."""
+    try:
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "blake2b").digest()
+    except OSError:
+        return None
 
 
 def build(target: Target, previous: list[Path]) -> Outcome:
@@ -222,6 +232,8 @@ class Watcher:
         self.say = say
         self.watched: list[Path] = []
         self.seen: dict[str, tuple[int, int] | None] = {}
+        #: The bytes' hash of every watched file as the last build read it.
+        self.hashes: dict[str, bytes | None] = {}
 
     def rebuild(self) -> None:
         outcome = None
@@ -237,6 +249,8 @@ class Watcher:
             # What the next poll compares against: the files as they were when this build read them,
             # so a save that lands during the build is built too.
             self.seen = before if self.watched == read else signature(self.watched)
+            # Hashed before the check below, so that a save after the check always shows as a new hash.
+            self.hashes = {path: digest(path) for path in self.seen}
             if self.watched == read and signature(read) != before:
                 continue  # a file changed while it was read (a save in several steps): read it again
             if outcome.unreadable and attempt < READ_ATTEMPTS - 1:
@@ -248,11 +262,18 @@ class Watcher:
         self.say(outcome.message, outcome.pages is None)
 
     def changed(self) -> bool:
+        """Whether a watched file's bytes changed since the last build.
+
+        A file's time and size are cheap to look at; only a file whose time
+        or size changed is hashed, so a save that writes the same bytes
+        (Ctrl-S twice, `touch`) costs one hash and no build.
+        """
         now = signature(self.watched)
         if now == self.seen:
             return False
+        moved = [path for path in now.keys() | self.seen.keys() if now.get(path) != self.seen.get(path)]
         self.seen = now
-        return True
+        return any(path not in self.hashes or digest(path) != self.hashes[path] for path in moved)
 
 
 def serve(target: Target, *, port: int, open_browser: bool, say: Say) -> None:

@@ -40,13 +40,32 @@ class Place:
         """A column as the person sees it in this tab: its header as written, else its canonical name."""
         return self.headers.get(column) or column
 
-    def problem(self, code: str, message: str, *, column: str | None = None, cell: str | None = None,
-                value: str | None = None, fix: str | None = None) -> Problem:
+    def problem(
+        self,
+        code: str,
+        message: str,
+        *,
+        column: str | None = None,
+        cell: str | None = None,
+        value: str | None = None,
+        fix: str | None = None,
+    ) -> Problem:
         url = None
         if cell and callable(self.cell_url_base):
             url = self.cell_url_base(cell)
-        return Problem(code=code, message=message, source=self.source, sheet=self.sheet, row=self.row,
-                       cell=cell, column=column, value=value, fix=fix, url=url, order=self.order)
+        return Problem(
+            code=code,
+            message=message,
+            source=self.source,
+            sheet=self.sheet,
+            row=self.row,
+            cell=cell,
+            column=column,
+            value=value,
+            fix=fix,
+            url=url,
+            order=self.order,
+        )
 
 
 @dataclass

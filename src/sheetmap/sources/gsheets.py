@@ -58,7 +58,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 from google.auth import exceptions as auth_exceptions
@@ -68,6 +68,12 @@ from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
 
 from sheetmap.errors import SourceError
+
+# Re-exported (`x as x`): they live in google_urls so that recognising a source imports no Google client.
+from sheetmap.sources.google_urls import CellLink as CellLink
+from sheetmap.sources.google_urls import display_source as display_source
+from sheetmap.sources.google_urls import is_google_source as is_google_source
+from sheetmap.sources.google_urls import spreadsheet_key as spreadsheet_key
 from sheetmap.sources.table import CellValue, RawRow, RawSheet, is_blank
 
 log = logging.getLogger(__name__)
@@ -85,68 +91,7 @@ _VALUE_PARAMS = {
     "dateTimeRenderOption": "SERIAL_NUMBER",
 }
 
-# /spreadsheets/d/KEY, or /spreadsheets/u/1/d/KEY when signed in to several accounts.
-_URL_KEY = re.compile(r"^/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
-# Keys are 44 characters today; 40 keeps ordinary file and folder names out.
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]{40,}")
-# Query parameters that may carry a secret (access_token, resourcekey, sig, ...).
-_SECRET_PARAM = re.compile(r"token|key|secret|pass|auth|sig|credential", re.IGNORECASE)
 _CONSOLE_KEYS = "Google Cloud console: IAM & Admin > Service accounts > Keys"
-
-
-# --------------------------------------------------------------------------- sources
-
-
-def is_google_source(spec: str) -> bool:
-    """True for a Google Sheets URL, or a spreadsheet key that is no existing path."""
-    text = spec.strip()
-    if re.match(r"https?://", text, re.IGNORECASE):
-        parts = urlsplit(text)
-        return parts.hostname == "docs.google.com" and parts.path.startswith("/spreadsheets")
-    return bool(_BARE_KEY.fullmatch(text)) and not os.path.exists(text)
-
-
-def spreadsheet_key(spec: str) -> str:
-    """The spreadsheet key in a Google Sheets URL, or the bare key itself."""
-    text = spec.strip()
-    if _BARE_KEY.fullmatch(text):
-        return text
-    parts = urlsplit(text)
-    if parts.scheme.lower() in ("http", "https") and parts.hostname == "docs.google.com":
-        if parts.path.startswith("/spreadsheets/d/e/"):
-            # "File > Share > Publish to web" links hold a publishing id, not a key.
-            raise SourceError(
-                f"{display_source(text)} is a 'Publish to the web' link, which the "
-                "Sheets API cannot read. Use the address shown in the browser while "
-                "editing the spreadsheet (https://docs.google.com/spreadsheets/d/…/edit)."
-            )
-        match = _URL_KEY.match(parts.path)
-        if match:
-            return match.group(1)
-        old_key = dict(parse_qsl(parts.query)).get("key", "")  # pre-2014 ?key=… links
-        if re.fullmatch(r"[A-Za-z0-9_-]{20,}", old_key):
-            return old_key
-    raise SourceError(
-        f"{display_source(text)!r} is not a Google Sheets address. Copy the "
-        "spreadsheet's URL from the browser "
-        "(https://docs.google.com/spreadsheets/d/…/edit) or give its key."
-    )
-
-
-def display_source(spec: str) -> str:
-    """`spec` for reports: without user:password@ and secret-looking parameters."""
-    text = spec.strip()
-    if "://" not in text:
-        return text
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _SECRET_PARAM.search(name)
-    ]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
 
 
 # ----------------------------------------------------------------------- credentials
@@ -438,21 +383,6 @@ def read_google_sheet(
 def _quote_title(title: str) -> str:
     """A whole tab in A1 notation: 'It''s here' (always quoted, quotes doubled)."""
     return "'" + title.replace("'", "''") + "'"
-
-
-@dataclass(frozen=True)
-class CellLink:
-    """Turns an A1 cell of one tab into the link that opens it in the browser.
-
-    A value, not a closure, so a snapshot can store the tab's `gid` and
-    rebuild the same links offline.
-    """
-
-    key: str
-    gid: int
-
-    def __call__(self, cell: str) -> str:
-        return f"https://docs.google.com/spreadsheets/d/{self.key}/edit#gid={self.gid}&range={cell}"
 
 
 def _range_start(a1: str) -> tuple[int, int]:
