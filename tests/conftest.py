@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 
@@ -57,3 +58,32 @@ def tree_bytes(folder: Path, *, exclude: Sequence[str] = ()) -> dict[str, bytes]
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.relative_to(folder).as_posix() not in exclude
     }
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+
+
+def missing(reason: str) -> None:
+    """Skip on a developer's machine without the tool; fail in CI, which must have it."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one for the whole session.
+
+    Playwright's sync API allows one running instance per process, so every
+    test that needs a browser takes this fixture rather than starting its own.
+    """
+    if not Path(CHROMIUM).is_file():
+        missing(f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -176,6 +176,18 @@ def test_known_slow_markdown_shapes_stay_fast(unit: str) -> None:
     _sanitised(unit * 60 + "x" * 6_000)
 
 
+def test_a_cell_too_costly_to_format_is_shown_as_text_and_reported() -> None:
+    html, removed = render_markdown("[" * 20_000 + "\n\n<script>alert(1)</script>")
+    assert html.startswith("<p>[[[") and "&lt;script&gt;" in html and "<script" not in html
+    assert removed == ("more links and HTML than sheetmap formats in time (20,002 '<' and '[' characters, "
+                       "so the cell is shown as plain text)",)  # fmt: skip
+    html, removed = render_markdown("**bold** " * 6_000)
+    assert "<strong>" not in html and "50,000" in removed[0]
+    # An ordinary long description with links is still formatted.
+    html, removed = render_markdown("See [the brief](https://example.com/brief). " * 40 + "\n\n- **one**\n- two")
+    assert html.count("<a href=") == 40 and "<strong>one</strong>" in html and removed == ()
+
+
 @FAST
 @given(st.one_of(texts, huge_texts()))
 def test_slugify_any_text(text: str) -> None:

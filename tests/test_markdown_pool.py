@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -16,12 +19,24 @@ CELLS = [
 ] + ["plain text", "   ", "", "plain text"]
 
 
-def test_workers_render_exactly_what_render_markdown_does(monkeypatch: pytest.MonkeyPatch) -> None:
+# The pool refuses to fork while other threads run, and a test session has
+# some (browser and server fixtures), so the workers run in a fresh process.
+_IN_A_FRESH_PROCESS = """
+import json, sys
+from sheetmap import markdown_pool
+markdown_pool.PARALLEL_FROM, markdown_pool.CHUNK = 10, 7
+cells = json.load(sys.stdin)
+print(json.dumps({cell: list(result) for cell, result in markdown_pool.render_all(cells).items()}))
+"""
+
+
+def test_workers_render_exactly_what_render_markdown_does() -> None:
     if markdown_pool.workers() < 2:
         pytest.skip("one core: the pool is never used")
-    monkeypatch.setattr(markdown_pool, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(markdown_pool, "CHUNK", 7)
-    rendered = markdown_pool.render_all(CELLS)
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_A_FRESH_PROCESS], input=json.dumps(CELLS), capture_output=True, text=True, check=True
+    )
+    rendered = {cell: (html, tuple(removed), text) for cell, (html, removed, text) in json.loads(done.stdout).items()}
     assert set(rendered) == {c for c in CELLS if c.strip()}  # blank cells are left out, repeats once
     for cell, (html, removed, text) in rendered.items():
         assert (html, removed) == render_markdown(cell)

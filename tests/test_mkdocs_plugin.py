@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -280,47 +281,35 @@ def test_a_docs_page_in_the_roadmaps_place_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_the_filters_work_on_the_board_inside_mkdocs(sample_site: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_filters_work_on_the_board_inside_mkdocs(sample_site: Path, browser: Any) -> None:
     # Served over HTTP as a published site is (MkDocs' search worker refuses file://).
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/roadmap/")
-            cards = page.locator(".sheetmap .card")
-            total = cards.count()
-            assert total > 3
-            # The roadmap's own styles apply inside the host theme: cards are framed in their theme colour.
-            assert cards.first.evaluate("e => getComputedStyle(e).borderLeftWidth") == "6px"
-            theme = page.locator("#f-theme option").nth(1)
-            page.select_option("#f-theme", theme.get_attribute("value"))
-            visible = page.locator(".sheetmap .card:visible")
-            shown = visible.count()
-            assert 0 < shown < total
-            wanted = theme.inner_text()
-            for i in range(shown):
-                assert visible.nth(i).locator(".chip").inner_text() == wanted
-            assert f"theme={theme.get_attribute('value')}" in page.url
-            page.fill("#f-q", "zzzz no such words")
-            assert page.locator(".sheetmap .card:visible").count() == 0
-            assert errors == [], errors
-        finally:
-            browser.close()
-            server.shutdown()
-            server.server_close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/roadmap/")
+        cards = page.locator(".sheetmap .card")
+        total = cards.count()
+        assert total > 3
+        # The roadmap's own styles apply inside the host theme: cards are framed in their theme colour.
+        assert cards.first.evaluate("e => getComputedStyle(e).borderLeftWidth") == "6px"
+        theme = page.locator("#f-theme option").nth(1)
+        page.select_option("#f-theme", theme.get_attribute("value"))
+        visible = page.locator(".sheetmap .card:visible")
+        shown = visible.count()
+        assert 0 < shown < total
+        wanted = theme.inner_text()
+        for i in range(shown):
+            assert visible.nth(i).locator(".chip").inner_text() == wanted
+        assert f"theme={theme.get_attribute('value')}" in page.url
+        page.fill("#f-q", "zzzz no such words")
+        assert page.locator(".sheetmap .card:visible").count() == 0
+        assert errors == [], errors
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

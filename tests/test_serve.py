@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -257,40 +258,28 @@ def test_a_busy_port_and_a_missing_source_are_usage_errors(tmp_path: Path) -> No
 
 
 @pytest.mark.browser
-def test_the_open_page_reloads_itself_in_a_real_browser(served: tuple[Server, Path]) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_open_page_reloads_itself_in_a_real_browser(served: tuple[Server, Path], browser: Any) -> None:
     server, workbook = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            problems: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.goto(server.url)
-            page.get_by_text("Search is too slow for big teams").wait_for()
-            save(workbook, roadmap_rows("Exports time out on large accounts"))
-            started = time.monotonic()
-            page.get_by_text("Exports time out on large accounts").wait_for(timeout=5000)
-            assert time.monotonic() - started < 2 * BOUND  # the save, the build and the browser's own reload
-            broken = roadmap_rows("Exports time out on large accounts")
-            broken["Initiatives"][1][2] = "Nwo"
-            save(workbook, broken)
-            page.get_by_text("The roadmap has 1 error").wait_for(timeout=5000)
-            save(workbook, roadmap_rows("Dashboards load in under a second"))
-            page.get_by_text("Dashboards load in under a second").wait_for(timeout=5000)
-            assert not [m for m in problems if "Content Security Policy" in m], problems
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(server.url)
+        page.get_by_text("Search is too slow for big teams").wait_for()
+        save(workbook, roadmap_rows("Exports time out on large accounts"))
+        started = time.monotonic()
+        page.get_by_text("Exports time out on large accounts").wait_for(timeout=5000)
+        assert time.monotonic() - started < 2 * BOUND  # the save, the build and the browser's own reload
+        broken = roadmap_rows("Exports time out on large accounts")
+        broken["Initiatives"][1][2] = "Nwo"
+        save(workbook, broken)
+        page.get_by_text("The roadmap has 1 error").wait_for(timeout=5000)
+        save(workbook, roadmap_rows("Dashboards load in under a second"))
+        page.get_by_text("Dashboards load in under a second").wait_for(timeout=5000)
+        assert not [m for m in problems if "Content Security Policy" in m], problems
+    finally:
+        context.close()
     code, _ = server.stop()
     assert code == 0
 

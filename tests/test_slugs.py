@@ -198,3 +198,49 @@ def test_ids_differing_only_in_case_are_one_id_and_refused_twice(tmp_path: Path)
     assert not result.written and not (tmp_path / "site").exists()
     errors = [(p.code, p.cell) for p in result.loaded.report if p.severity == "error"]
     assert errors == [("duplicate-id", "A3")]
+
+
+# --- disguised text ------------------------------------------------------------------------------------
+
+#: Characters that make text read differently than it is: bidirectional overrides and isolates,
+#: zero-width characters, the byte-order mark and the soft hyphen.
+DISGUISES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+
+
+def test_direction_and_invisible_characters_are_removed_everywhere_and_reported(tmp_path: Path) -> None:
+    """'\u202eexe.txt' shows as 'txt.exe': such characters leave titles, IDs, tags and themes (reported
+    as invisible-characters at their cell), and Markdown cells even when typed as character references."""
+    workbook = write_workbook(
+        tmp_path / "roadmap.xlsx",
+        {
+            "Initiatives": [
+                ["ID", "Title", "Horizon", "Visibility", "Theme", "Tags", "Problem"],
+                [
+                    "INIT-\u202e1",
+                    "Pay \u202eannual\u202c invoices\u200b",
+                    "Now",
+                    "Public",
+                    "Bill\u2066ing\u2069",
+                    "fin\u00adance, \ufefflegal",
+                    "Refunds &#x202e;gnol&#x202c; take &#8203;weeks &shy; now",
+                ],
+            ]
+        },
+    )
+    report = None
+    for audience in ("public", "internal"):
+        out = tmp_path / audience
+        result = build([str(workbook)], Config(), audience=audience, out=out)
+        assert result.written
+        report = result.loaded.report
+        for path in out.rglob("*"):
+            if path.is_file():
+                text = path.read_bytes().decode("utf-8")
+                found = sorted({f"U+{ord(c):04X}" for c in text if c in DISGUISES})
+                assert found == [], f"{path.relative_to(out)} holds {found}"
+    assert report is not None
+    cells = sorted(p.cell for p in report if p.code == "invisible-characters")
+    assert cells == ["A2", "B2", "E2", "F2"]
+    assert [p.cell for p in report if p.code == "unsafe-content"] == ["G2"]
+    page = (tmp_path / "public" / "initiatives" / "init-1.html").read_text(encoding="utf-8")
+    assert "Pay annual invoices" in page and "Billing" in page and "Refunds gnol take weeks" in page

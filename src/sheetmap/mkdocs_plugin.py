@@ -46,7 +46,7 @@ from sheetmap.render.fragments import fragment_assets, fragment_environment, ren
 from sheetmap.render.views import SiteView
 from sheetmap.report_format import format_text
 from sheetmap.snapshot import snapshot_policy
-from sheetmap.sources.gsheets import is_google_source
+from sheetmap.sources.google_urls import is_google_source
 
 log = get_plugin_logger(__name__)
 

@@ -63,7 +63,6 @@ class _Reader:
 
     def field(self, record: Record, sheet: str, column: Column) -> Any:
         value = record.value(column.name)
-        cell = record.cell(column.name)
         place = record.place
         label = place.label(column.name)  # the header as the person wrote it
         if isinstance(value, FormulaWithoutValue):
@@ -73,7 +72,7 @@ class _Reader:
                     f"{label} holds the formula {value.formula} but the file has no computed value for it "
                     "(it was written by a program and never opened in a spreadsheet app).",
                     column=column.name,
-                    cell=cell,
+                    cell=record.cell(column.name),
                     value=value.formula,
                     fix="Open the workbook in Excel, LibreOffice or Google Sheets and save it, "
                     "or type the value instead of the formula.",
@@ -81,13 +80,13 @@ class _Reader:
             )
             value = None
         if is_blank(value):
-            if column.required and (sheet, column.name) not in self.missing_columns and cell:
+            if column.required and (sheet, column.name) not in self.missing_columns and record.cell(column.name):
                 self.report.add(
                     place.problem(
                         "missing-value",
                         f"{label} is empty; every row of this sheet needs one.",
                         column=column.name,
-                        cell=cell,
+                        cell=record.cell(column.name),
                         value="",
                         fix=f"Fill in {label} ({column.help[:1].lower()}{column.help[1:].rstrip('.')}), "
                         "or delete the row.",
@@ -98,7 +97,14 @@ class _Reader:
             return self._typed(value, column, place.sheet, record)
         except BadValue as bad:
             self.report.add(
-                place.problem(bad.code, bad.message, column=column.name, cell=cell, value=display(value), fix=bad.fix)
+                place.problem(
+                    bad.code,
+                    bad.message,
+                    column=column.name,
+                    cell=record.cell(column.name),
+                    value=display(value),
+                    fix=bad.fix,
+                )
             )
             return _empty(column)
 
@@ -113,8 +119,6 @@ class _Reader:
             return parse_number(value, label, minimum=None if column.name == "Rank" else 0)
         if kind == "color":
             return parse_color(value, label)
-        if kind in ("list", "reflist"):
-            return parse_list(value)
         if kind == "markdown":
             return self._markdown(value, column, record)
         text, disguised = clean_text(value)
@@ -129,6 +133,8 @@ class _Reader:
                     fix="Retype the cell; such characters can make text read differently than it is.",
                 )
             )
+        if kind in ("list", "reflist"):  # tags are shown like titles: reported the same way
+            return parse_list(value)
         return text
 
     def _markdown(self, value: Any, column: Column, record: Record) -> Rich:

@@ -34,6 +34,9 @@ _ADDED = {("a", "rel")}
 _URL_DISGUISE = re.compile(r"[\s\x00-\x20\x7f-\x9f\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: What values.clean_text removes from every cell; in Markdown they can also come as character
+#: references ('&#x202e;' reverses the text after it), which only the renderer decodes.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 
 
 def _only_https_images(element: str, attribute: str, value: str) -> str | None:
@@ -141,7 +144,10 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
     # HTML parses that would show it (the slowest part of a large build) are skipped.
     lost = Counter() if clean == raw else _inventory(raw) - _inventory(clean)
     removed = tuple(sorted({_describe(item) for item in lost}))
-    return clean, removed
+    visible = _INVISIBLE.sub("", clean)
+    if visible != clean:
+        removed += ("invisible or text-direction characters",)
+    return visible, removed
 
 
 def plain_text(fragment: str) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sheetmap.errors import ConfigError, SourceError
-from sheetmap.sources import gsheets
+from sheetmap.sources import google_urls
 from sheetmap.sources.table import CellValue, RawRow, RawSheet
 
 FORMAT = "sheetmap-snapshot"
@@ -56,10 +56,10 @@ class SnapshotPolicy:
         sheets: list[RawSheet] = []
         fetched: list[tuple[str, list[RawSheet]]] = []
         for spec in specs:
-            if not gsheets.is_google_source(spec):
+            if not google_urls.is_google_source(spec):
                 sheets.extend(read_source(spec))
                 continue
-            key = gsheets.spreadsheet_key(spec)
+            key = google_urls.spreadsheet_key(spec)
             if self.offline:
                 sheets.extend(load(self.path_for(key), spec))
                 continue
@@ -119,7 +119,7 @@ def dumps(key: str, sheets: Sequence[RawSheet]) -> bytes:
         "sheets": [
             {
                 "title": sheet.title,
-                "gid": sheet.cell_url.gid if isinstance(sheet.cell_url, gsheets.CellLink) else None,
+                "gid": sheet.cell_url.gid if isinstance(sheet.cell_url, google_urls.CellLink) else None,
                 "date1904": sheet.date1904,
                 "rows": [{"row": row.number, "values": [_plain(v) for v in row.values]} for row in sheet.rows],
             }
@@ -162,8 +162,8 @@ def save(path: Path, key: str, sheets: Sequence[RawSheet]) -> None:
 
 def load(path: Path, spec: str) -> list[RawSheet]:
     """The raw tables saved in `path`, as if `spec` had just been read from Google."""
-    source = gsheets.display_source(spec)
-    key = gsheets.spreadsheet_key(spec)
+    source = google_urls.display_source(spec)
+    key = google_urls.spreadsheet_key(spec)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -199,7 +199,7 @@ def _sheets(document: Any, key: str, source: str) -> list[RawSheet]:
                 title=str(tab["title"]),
                 rows=rows,
                 date1904=bool(tab["date1904"]),
-                cell_url=gsheets.CellLink(key, int(gid)) if gid is not None else None,
+                cell_url=google_urls.CellLink(key, int(gid)) if gid is not None else None,
                 index=index,
             )
         )

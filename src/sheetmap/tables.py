@@ -7,7 +7,7 @@ skipped, and unknown columns are reported and dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from sheetmap.refs import cell_name
@@ -18,6 +18,33 @@ from sheetmap.values import display, suggest
 
 #: The header row is searched for among the first rows (titles and notes may sit above it).
 HEADER_SEARCH_ROWS = 10
+
+
+class CellNames(Mapping[str, str]):
+    """Canonical column -> A1 cell of one row, each name formatted only when asked for.
+
+    A workbook of 100,000 rows has a million cells, and only the few with a
+    problem are ever named: keeping the row and the column indexes (shared
+    by every row of a tab) instead of a string per cell saves memory and time.
+    """
+
+    __slots__ = ("columns", "row")
+
+    def __init__(self, row: int, columns: Mapping[str, int]) -> None:
+        self.row = row
+        self.columns = columns
+
+    def __getitem__(self, column: str) -> str:
+        return cell_name(self.row, self.columns[column])
+
+    def __contains__(self, column: object) -> bool:
+        return column in self.columns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 @dataclass(frozen=True)
@@ -68,20 +95,24 @@ class Place:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One data row: canonical column -> (value, A1 cell)."""
+    """One data row: canonical column -> value; its cells' A1 names are in `place.cells`."""
 
     place: Place
-    cells: dict[str, tuple[CellValue, str]]
+    values: dict[str, CellValue]
+
+    @property
+    def cells(self) -> dict[str, tuple[CellValue, str]]:
+        """Canonical column -> (value, A1 cell), made when asked for (messages, tests)."""
+        names = self.place.cells
+        return {column: (value, names[column]) for column, value in self.values.items()}
 
     def value(self, column: str) -> CellValue:
-        got = self.cells.get(column)
-        return got[0] if got else None
+        return self.values.get(column)
 
     def cell(self, column: str) -> str | None:
-        got = self.cells.get(column)
-        return got[1] if got else None
+        return self.place.cells.get(column)
 
 
 @dataclass
@@ -186,7 +217,9 @@ def _read_rows(
     written: dict[str, str] = {}
 
     def place(row: int, cells: Mapping[str, str] | None = None) -> Place:
-        return Place(raw.source, raw.title, row, order, raw.cell_url, raw.date1904, cells or {}, written)
+        return Place(
+            raw.source, raw.title, row, order, raw.cell_url, raw.date1904, {} if cells is None else cells, written
+        )
 
     if header_row is None:
         required = [c.name for c in spec.columns if c.required]
@@ -248,17 +281,28 @@ def _read_rows(
                 )
             )
 
+    # Every row of the tab shares one column -> index map; only a row whose repeated
+    # column (Jira's several "Sprint" columns) is filled elsewhere gets its own.
+    last = {canonical: indexes[-1] for canonical, indexes in positions.items()}
+    single = [(canonical, indexes[0]) for canonical, indexes in positions.items() if len(indexes) == 1]
+    repeated = [(canonical, indexes) for canonical, indexes in positions.items() if len(indexes) > 1]
     for row in raw.rows:
         if row.number <= header_row.number:
             continue
-        cells: dict[str, tuple[CellValue, str]] = {}
-        for canonical, indexes in positions.items():
+        cells = row.values
+        width = len(cells)
+        values: dict[str, CellValue] = {c: cells[i] if i < width else None for c, i in single}
+        columns: Mapping[str, int] = last
+        for canonical, indexes in repeated:
             chosen = indexes[-1]
             for index in indexes:
-                if index < len(row.values) and not is_blank(row.values[index]):
+                if index < width and not is_blank(cells[index]):
                     chosen = index  # the last non-empty of repeated columns counts
-            value = row.values[chosen] if chosen < len(row.values) else None
-            cells[canonical] = (value, cell_name(row.number, chosen))
-        if all(is_blank(v) for v, _ in cells.values()):
+            values[canonical] = cells[chosen] if chosen < width else None
+            if chosen != last[canonical]:
+                columns = {**columns, canonical: chosen}
+        if repeated:
+            values = {canonical: values[canonical] for canonical in positions}  # the header's order, as before
+        if all(is_blank(v) for v in values.values()):
             continue
-        table.records.append(Record(place(row.number, {k: ref for k, (_, ref) in cells.items()}), cells))
+        table.records.append(Record(place(row.number, CellNames(row.number, columns)), values))

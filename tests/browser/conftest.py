@@ -20,16 +20,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import run_sheetmap
+from conftest import missing, run_sheetmap
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
 CONFIG = REPO / "sheetmap.yml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -48,13 +45,6 @@ def axe_source() -> str | None:
         if candidate and Path(candidate).is_file():
             return Path(candidate).read_text(encoding="utf-8")
     return None
-
-
-def missing(reason: str) -> None:
-    """Skip on a developer's machine without the tool; fail in CI, which must have it."""
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -84,18 +74,6 @@ def server(sites: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file():
-        missing(f"Debian's Chromium is not installed at {CHROMIUM} (.ci/run installs it with apt-get)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -13,12 +13,20 @@ recorded. After each page has loaded, the live DOM (as Chromium's own HTML
 parser built it, which is where mutation XSS shows) is searched for event
 handler attributes, script URLs and foreign scripts.
 
-Each page is opened twice over: as deployed (with the page's CSP) and with
-the CSP bypassed, so the sanitiser alone is shown to be enough.
+Every page of the internal build is opened with the CSP bypassed, so the
+sanitiser alone is shown to be enough (every row of the hostile workbook is
+Public, so the internal build shows all the public one shows, and notes,
+owners, feedback, sprints and priorities besides); the public build's
+listing pages and a tenth of its item pages are opened both ways, the
+listing pages of both builds also as deployed (with the page's CSP: nothing
+may even be blocked). `pytest -m slow` opens every public page both ways.
+Payloads also go into the URL the board's script reads, and into its search
+box. A page with a planted, unsanitised payload shows the watch is not blind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -98,6 +106,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def end_headers(self) -> None:
+        # The same style sheets and scripts on a thousand pages: let Chromium keep them.
+        self.send_header("Cache-Control", "max-age=3600")
+        super().end_headers()
+
+    def handle(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a page left before it was sent
+            super().handle()
+
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Sites:
@@ -106,7 +123,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Sites:
 
 @pytest.fixture(scope="module")
 def origin(hostile: Sites) -> Iterator[str]:
-    """The hostile builds served on 127.0.0.1: {origin}/public/… and {origin}/internal/…."""
+    """The hostile builds served on 127.0.0.1: {origin}/site-public/… and {origin}/site-internal/…."""
     root = hostile.hostile["public"].parent
     handler = functools.partial(_Quiet, directory=str(root))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -219,11 +236,24 @@ def _report(problems: dict[str, list[str]]) -> str:
     return "\n".join(f"{name}: {found[:5]}" for name, found in list(problems.items())[:20])
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_no_payload_runs_on_any_page_even_without_the_csp(hostile: Sites, bare: Tab, audience: str) -> None:
-    names = _html_pages(hostile.hostile[audience])
-    assert len(names) > len(payloads())  # every initiative page, and the board, embed, completed, objectives…
-    problems = _scan(bare, hostile, audience, names)
+def test_no_payload_runs_on_any_internal_page_even_without_the_csp(hostile: Sites, bare: Tab) -> None:
+    """Every page of the internal build: every row is Public in the hostile workbook, so it holds all the
+    public build shows and more (notes, owners, feedback, sprints, priorities)."""
+    names = _html_pages(hostile.hostile["internal"])
+    assert len(names) > 2 * len(payloads())  # an initiative page and a sprint page per row, and the rest
+    problems = _scan(bare, hostile, "internal", names)
+    assert problems == {}, _report(problems)
+
+
+def test_no_payload_runs_on_the_public_pages_even_without_the_csp(hostile: Sites, bare: Tab) -> None:
+    """The public build's own templates and branches (request counts instead of feedback…)."""
+    problems = _scan(bare, hostile, "public", _listing_pages(hostile.hostile["public"]))
+    assert problems == {}, _report(problems)
+
+
+@pytest.mark.slow
+def test_no_payload_runs_on_any_public_page_even_without_the_csp(hostile: Sites, bare: Tab) -> None:
+    problems = _scan(bare, hostile, "public", _html_pages(hostile.hostile["public"]))
     assert problems == {}, _report(problems)
 
 
@@ -242,9 +272,10 @@ def test_no_payload_runs_or_is_blocked_as_deployed(hostile: Sites, deployed: Tab
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_every_page_as_deployed(hostile: Sites, deployed: Tab, audience: str) -> None:
-    problems = _scan(deployed, hostile, audience, _html_pages(hostile.hostile[audience]))
+def test_every_public_page_as_deployed(hostile: Sites, deployed: Tab) -> None:
+    """What visitors get: every public page under its CSP, nothing run and nothing even blocked. (Every
+    internal page is opened without the CSP in the default run, which is the stricter test.)"""
+    problems = _scan(deployed, hostile, "public", _html_pages(hostile.hostile["public"]))
     assert problems == {}, _report(problems)
 
 

@@ -19,9 +19,11 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 def read_source(spec: str) -> list[RawSheet]:
     """Read one source given as the user wrote it (path or Google Sheets URL/key)."""
-    from sheetmap.sources import gsheets
+    from sheetmap.sources.google_urls import is_google_source
 
-    if gsheets.is_google_source(spec):
+    if is_google_source(spec):
+        from sheetmap.sources import gsheets  # the Google client, only for a Google Sheet
+
         return gsheets.read_google_sheet(spec)
     path = Path(spec)
     if path.is_dir():

@@ -9,15 +9,12 @@ exist, each with its real row number.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
-
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 from sheetmap.errors import SourceError
 from sheetmap.sources.guard import check_workbook_file
@@ -74,21 +71,39 @@ class _WithoutEmptyCells:
                 return kept
 
 
-class _CachedValueParser(WorkSheetParser):
-    """Reads cached values, and marks formula cells that have none."""
+@functools.cache
+def _parser_class() -> type[Any]:
+    """openpyxl's sheet parser, reading cached values; built on first use.
 
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        cell: dict[str, Any] = super().parse_cell(element)
-        if cell["value"] is None:
-            formula = element.find(FORMULA_TAG)
-            # A text result that is empty (`=IF(…,"",…)`) is cached as t="str"
-            # with an empty <v>; openpyxl reads both that and "no value" as None.
-            empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None
-            if formula is not None and not empty_text:
-                cell["value"] = FormulaWithoutValue("=" + (formula.text or ""))
-        elif isinstance(cell["value"], str) and "_x" in cell["value"]:
-            cell["value"] = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
-        return cell
+    Importing openpyxl costs a good part of a second and python-calamine
+    reads almost every workbook, so openpyxl is imported only when it reads.
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class _CachedValueParser(WorkSheetParser):
+        """Reads cached values, and marks formula cells that have none."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                # A text result that is empty (`=IF(…,"",…)`) is cached as t="str"
+                # with an empty <v>; openpyxl reads both that and "no value" as None.
+                empty_text = element.get("t") == "str" and element.find(VALUE_TAG) is not None
+                if formula is not None and not empty_text:
+                    cell["value"] = FormulaWithoutValue("=" + (formula.text or ""))
+            elif isinstance(cell["value"], str) and "_x" in cell["value"]:
+                cell["value"] = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), cell["value"])
+            return cell
+
+    return _CachedValueParser
+
+
+def __getattr__(name: str) -> Any:
+    # `xlsx._CachedValueParser` as before the parser was built lazily.
+    if name == "_CachedValueParser":
+        return _parser_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def read_xlsx(path: Path, display: str | None = None) -> list[RawSheet]:
@@ -106,6 +121,8 @@ def read_xlsx(path: Path, display: str | None = None) -> list[RawSheet]:
 
 def read_xlsx_openpyxl(path: Path, name: str) -> list[RawSheet]:
     """`read_xlsx` with openpyxl only, for a file `check_workbook_file` has passed."""
+    from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about unsupported extensions and out-of-range
@@ -141,9 +158,11 @@ def read_xlsx_openpyxl(path: Path, name: str) -> list[RawSheet]:
 
 
 def _read_sheet(workbook: Any, ws: Any, source: str, index: int) -> RawSheet:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
     rows: list[RawRow] = []
     with workbook._archive.open(ws._worksheet_path) as src:
-        parser = _CachedValueParser(
+        parser = _parser_class()(
             _WithoutEmptyCells(src),
             ws._shared_strings,
             data_only=True,
