@@ -131,7 +131,7 @@ def site_files(view: SiteView, templates: Path | None = None) -> Iterator[tuple[
     if view.config.base_url and not view.internal:
         yield "sitemap.xml", sitemap_xml(view, pages)
     yield "roadmap.json", dumps(roadmap_data(view))
-    yield from static_files(view.config, templates)
+    yield from static_files(view.config, templates, internal=view.internal)
     yield "assets/themes.css", theme_css(view)
 
 
@@ -157,13 +157,19 @@ def _pages(view: SiteView, env: jinja2.Environment) -> Iterator[tuple[str, bytes
         yield from generate(view, env)
 
 
-def static_files(config: Config, templates: Path | None) -> Iterator[tuple[str, bytes]]:
+#: Static files of internal-only sections: a public build does not even name them.
+INTERNAL_STATIC = frozenset({"sprints.css"})
+
+
+def static_files(config: Config, templates: Path | None, *, internal: bool = True) -> Iterator[tuple[str, bytes]]:
     """The theme's static files (user overrides first), the team's logo and favicon, or a default favicon."""
     builtin = resources.files(THEME_PACKAGE) / "static"
     names = sorted(p.name for p in builtin.iterdir() if p.is_file())
     override_dir = templates / "static" if templates else None
     if override_dir and override_dir.is_dir():
         names = sorted(set(names) | {p.name for p in override_dir.iterdir() if p.is_file()})
+    if not internal:
+        names = [n for n in names if n not in INTERNAL_STATIC]
     for name in names:
         override = override_dir / name if override_dir else None
         if override and override.is_file():
