@@ -131,7 +131,11 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
     if costly:
         return nh3.clean(_plain(source), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES), (costly,)
     _MARKDOWN.reset()
-    raw = _MARKDOWN.convert(source)
+    try:
+        raw = _MARKDOWN.convert(source)
+    except RecursionError:  # '- - - - …' hundreds of lists deep: python-markdown recurses per level
+        note = "more Markdown than sheetmap formats (lists or quotes nested too deep; the cell is shown as plain text)"
+        return nh3.clean(_plain(source), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES), (note,)
     clean = nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
