@@ -92,6 +92,8 @@ _MARKDOWN = markdown.Markdown(extensions=["sane_lists", "nl2br", "fenced_code"])
 #: characters). Past these limits a cell is shown as plain text, so no cell can stall a build.
 MAX_OPENERS = 64
 MAX_OPENER_WORK = 400_000
+#: Block parsing is quadratic in lines ('\n=' or '\n***' repeated: 16,000 lines took 6 s).
+MAX_LINE_WORK = 20_000_000
 MAX_MARKDOWN_CHARS = 50_000  # Google Sheets' limit per cell; Excel's is 32,767
 
 
@@ -102,6 +104,9 @@ def _too_costly(source: str) -> str | None:
             f"more Markdown than sheetmap formats ({len(source):,} characters; the limit is "
             f"{MAX_MARKDOWN_CHARS:,}, so the cell is shown as plain text)"
         )
+    lines = source.count("\n")
+    if lines * len(source) > MAX_LINE_WORK:
+        return f"more Markdown than sheetmap formats in time ({lines:,} lines, so the cell is shown as plain text)"
     openers = source.count("<") + source.count("[")
     if openers > MAX_OPENERS or openers * len(source) > MAX_OPENER_WORK:
         return (
