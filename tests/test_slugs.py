@@ -200,6 +200,34 @@ def test_ids_differing_only_in_case_are_one_id_and_refused_twice(tmp_path: Path)
     assert errors == [("duplicate-id", "A3")]
 
 
+def test_a_public_page_name_never_depends_on_an_internal_row(tmp_path: Path) -> None:
+    """'INIT-1' (internal) and 'INIT 1' (public) share a slug: the public site has no trace of the first,
+    so its page is init-1.html, not init-1-2.html (which would tell of a hidden row)."""
+    workbook = write_workbook(
+        tmp_path / "roadmap.xlsx",
+        {
+            "Initiatives": [
+                ["ID", "Title", "Horizon", "Visibility", "Theme"],
+                ["INIT-1", "Secret acquisition", "Now", "Internal", "Growth"],
+                ["INIT 1", "Faster exports", "Now", "Public", "Growth"],
+            ],
+            "Ideas": [
+                ["ID", "Title", "Initiative", "Visibility"],
+                ["IDEA-1", "Hidden idea", "INIT-1", "Internal"],
+                ["IDEA 1", "Stream the export", "INIT 1", "Public"],
+            ],
+        },
+    )
+    public, internal = tmp_path / "public", tmp_path / "internal"
+    assert build([str(workbook)], Config(), audience="public", out=public).written
+    assert build([str(workbook)], Config(), audience="internal", out=internal).written
+    assert "Faster exports" in (public / "initiatives" / "init-1.html").read_text(encoding="utf-8")
+    assert 'id="idea-idea-1"' in (public / "initiatives" / "init-1.html").read_text(encoding="utf-8")
+    assert not any("-2" in p.read_text(encoding="utf-8") or "-2" in p.name for p in public.rglob("*.html"))
+    # The internal site has both rows, so one of them needs the suffix there.
+    assert "Faster exports" in (internal / "initiatives" / "init-1-2.html").read_text(encoding="utf-8")
+
+
 # --- disguised text ------------------------------------------------------------------------------------
 
 #: Characters that make text read differently than it is: bidirectional overrides and isolates,

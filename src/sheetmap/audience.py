@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from sheetmap.model import EMPTY, Idea, Initiative, Objective, Roadmap
 from sheetmap.parse import count_requests
+from sheetmap.slugs import assign_slugs
 
 AUDIENCES = ("public", "internal")
 
@@ -44,13 +45,15 @@ def public_roadmap(full: Roadmap) -> Roadmap:
     )
     used_themes = {i.theme.casefold() for i in initiatives if i.theme}
     themes = tuple(t for t in full.themes if t.name.casefold() in used_themes)
-    return Roadmap(
-        audience="public",
-        initiatives=initiatives,
-        ideas=ideas,
-        objectives=objectives,
-        themes=themes,
-        request_counts=count_requests(full.feedback, initiatives, ideas),
+    return assign_slugs(
+        Roadmap(
+            audience="public",
+            initiatives=initiatives,
+            ideas=ideas,
+            objectives=objectives,
+            themes=themes,
+            request_counts=count_requests(full.feedback, initiatives, ideas),
+        )
     )
 
 

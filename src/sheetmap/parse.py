@@ -8,11 +8,12 @@ exists, even in rows that had other problems.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sheetmap.config import Config
+from sheetmap.fast_cells import SLOW, Converter, converter
 from sheetmap.markdown_pool import Rendered, render_all
 from sheetmap.model import (
     EMPTY,
@@ -30,7 +31,7 @@ from sheetmap.nearest import NearestIds
 from sheetmap.report import Report
 from sheetmap.sanitize import plain_text, render_markdown
 from sheetmap.schema import SHEETS_BY_NAME, Column, fold
-from sheetmap.slugs import SlugRegistry
+from sheetmap.slugs import assign_slugs
 from sheetmap.sources.table import FormulaWithoutValue, RawSheet, is_blank
 from sheetmap.tables import Record, Table, match_tables
 from sheetmap.theming import text_color_on, theme_color
@@ -57,9 +58,30 @@ class _Reader:
     #: Markdown cells already rendered (cell text -> HTML, what was removed, plain text)
     rendered: dict[str, Rendered] = field(default_factory=dict)
 
+    #: sheet -> each column with its shortcut for plain cells (fast_cells.py) and its empty value
+    shortcuts: dict[str, list[tuple[Column, Converter, Any]]] = field(default_factory=dict)
+
     def fields(self, record: Record, sheet: str) -> dict[str, Any]:
-        spec = SHEETS_BY_NAME[sheet]
-        return {column.name: self.field(record, sheet, column) for column in spec.columns}
+        if sheet not in self.shortcuts:
+            self.shortcuts[sheet] = [
+                (c, converter(c, self.config.synonyms.get(c.choice_set)), _empty(c))
+                for c in SHEETS_BY_NAME[sheet].columns
+            ]
+        values = record.values
+        typed: dict[str, Any] = {}
+        for column, shortcut, empty in self.shortcuts[sheet]:
+            value = values.get(column.name)
+            if value is None and not column.required:
+                typed[column.name] = empty
+                continue
+            result = shortcut(value)
+            if result is SLOW:
+                if column.kind == "markdown" and value.__class__ is str and value.strip():
+                    result = self._markdown(value, column, record)
+                else:
+                    result = self.field(record, sheet, column)
+            typed[column.name] = result
+        return typed
 
     def field(self, record: Record, sheet: str, column: Column) -> Any:
         value = record.value(column.name)
@@ -202,7 +224,7 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
     sprints = _sprints(rows.get("Sprints", []), tasks)
     themes = _themes(rows.get("Themes", []), initiatives)
 
-    return _with_slugs(
+    return assign_slugs(
         Roadmap(
             audience="internal",
             initiatives=initiatives,
@@ -258,11 +280,16 @@ class _Ids:
 
     def __init__(self, ids: Mapping[str, list[str]]) -> None:
         self.by_sheet = {sheet: {fold(i): i for i in values} for sheet, values in ids.items()}
+        #: IDs as written, so the usual reference (spelt like its ID) needs no folding
+        self.exact = {sheet: set(found.values()) for sheet, found in self.by_sheet.items()}
         self._nearest: dict[tuple[str, ...], NearestIds] = {}
 
     def resolve(self, sheets: Iterable[str], value: str) -> str | None:
-        key = fold(value)
-        for sheet in sheets:
+        key = None
+        for sheet in sheets:  # the first sheet that has it, spelt exactly or not
+            if value in self.exact.get(sheet, ()):
+                return value
+            key = key or fold(value)
             found = self.by_sheet.get(sheet, {}).get(key)
             if found:
                 return found
@@ -445,21 +472,3 @@ def count_requests(
             counts[idea.initiative] = counts.get(idea.initiative, 0) + per_item[idea.id]
     known = {i.id for i in initiatives} | {i.id for i in ideas}
     return {k: v for k, v in counts.items() if k in known}
-
-
-def _with_slugs(roadmap: Roadmap) -> Roadmap:
-    """Give every record that becomes a page or an anchor its slug, once, in sheet order."""
-    from dataclasses import replace
-
-    def assign(items: tuple[Any, ...], key: Callable[[Any], str]) -> tuple[Any, ...]:
-        registry = SlugRegistry()
-        return tuple(replace(x, slug=registry.slug(key(x))) for x in items)
-
-    return replace(
-        roadmap,
-        initiatives=assign(roadmap.initiatives, lambda x: x.id),
-        ideas=assign(roadmap.ideas, lambda x: x.id),
-        objectives=assign(roadmap.objectives, lambda x: x.id),
-        themes=assign(roadmap.themes, lambda x: x.name),
-        sprints=assign(roadmap.sprints, lambda x: x.name),
-    )

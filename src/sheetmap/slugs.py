@@ -10,6 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sheetmap.model import Roadmap
 
 MAX_SLUG = 64
 _NOT_SAFE = re.compile(r"[^a-z0-9]+")
@@ -52,3 +57,25 @@ class SlugRegistry:
         self._taken.add(candidate)
         self._given[key] = candidate
         return candidate
+
+
+def assign_slugs(roadmap: Roadmap) -> Roadmap:
+    """Every record that becomes a page or an anchor gets its slug, in sheet order.
+
+    Called on each audience's roadmap, so a public page's name never depends
+    on an internal row (`INIT-1` internal and `init 1` public: the public
+    page is still `init-1`).
+    """
+
+    def assign(items: tuple[Any, ...], key: Callable[[Any], str]) -> tuple[Any, ...]:
+        registry = SlugRegistry()
+        return tuple(replace(x, slug=registry.slug(key(x))) for x in items)
+
+    return replace(
+        roadmap,
+        initiatives=assign(roadmap.initiatives, lambda x: x.id),
+        ideas=assign(roadmap.ideas, lambda x: x.id),
+        objectives=assign(roadmap.objectives, lambda x: x.id),
+        themes=assign(roadmap.themes, lambda x: x.name),
+        sprints=assign(roadmap.sprints, lambda x: x.name),
+    )

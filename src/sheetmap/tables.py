@@ -303,6 +303,9 @@ def _read_rows(
                 columns = {**columns, canonical: chosen}
         if repeated:
             values = {canonical: values[canonical] for canonical in positions}  # the header's order, as before
-        if all(is_blank(v) for v in values.values()):
-            continue
+        for value in values.values():
+            if not is_blank(value):
+                break
+        else:
+            continue  # a blank row
         table.records.append(Record(place(row.number, CellNames(row.number, columns)), values))

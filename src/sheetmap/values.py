@@ -69,6 +69,8 @@ class BadValue(ValueError):
 
 def display(value: CellValue) -> str:
     """A cell value as a person would see it in the sheet."""
+    if value.__class__ is str:  # most cells: answered before the other checks
+        return value
     if value is None:
         return ""
     if isinstance(value, FormulaWithoutValue):
@@ -297,7 +299,11 @@ def parse_color(value: CellValue, column: str) -> str:
 
 def parse_list(value: CellValue) -> tuple[str, ...]:
     """Comma-, semicolon- or line-separated items, trimmed, without repeats, in order."""
-    text, _ = clean_text(value)
+    return split_list(clean_text(value)[0])
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """The items of a list cell's cleaned text."""
     seen: dict[str, None] = {}
     for part in re.split(r"[,;\n]", text):
         item = " ".join(part.split())
