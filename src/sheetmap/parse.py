@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sheetmap.config import Config
-from sheetmap.fast_cells import SLOW, Converter, converter
+from sheetmap.fast_cells import SLOW, converter
 from sheetmap.markdown_pool import Rendered, render_all
 from sheetmap.model import (
     EMPTY,
@@ -30,7 +30,7 @@ from sheetmap.model import (
 from sheetmap.nearest import NearestIds
 from sheetmap.report import Report
 from sheetmap.sanitize import plain_text, render_markdown
-from sheetmap.schema import SHEETS_BY_NAME, Column, fold
+from sheetmap.schema import Column, fold
 from sheetmap.slugs import assign_slugs
 from sheetmap.sources.table import FormulaWithoutValue, RawSheet, is_blank
 from sheetmap.tables import Record, Table, match_tables
@@ -58,30 +58,37 @@ class _Reader:
     #: Markdown cells already rendered (cell text -> HTML, what was removed, plain text)
     rendered: dict[str, Rendered] = field(default_factory=dict)
 
-    #: sheet -> each column with its shortcut for plain cells (fast_cells.py) and its empty value
-    shortcuts: dict[str, list[tuple[Column, Converter, Any]]] = field(default_factory=dict)
+    def table_fields(self, table: Table) -> list[dict[str, Any]]:
+        """Each record's typed fields (column -> value), reporting every bad cell.
 
-    def fields(self, record: Record, sheet: str) -> dict[str, Any]:
-        if sheet not in self.shortcuts:
-            self.shortcuts[sheet] = [
-                (c, converter(c, self.config.synonyms.get(c.choice_set)), _empty(c))
-                for c in SHEETS_BY_NAME[sheet].columns
-            ]
-        values = record.values
-        typed: dict[str, Any] = {}
-        for column, shortcut, empty in self.shortcuts[sheet]:
-            value = values.get(column.name)
-            if value is None and not column.required:
-                typed[column.name] = empty
-                continue
-            result = shortcut(value)
-            if result is SLOW:
-                if column.kind == "markdown" and value.__class__ is str and value.strip():
-                    result = self._markdown(value, column, record)
-                else:
-                    result = self.field(record, sheet, column)
-            typed[column.name] = result
-        return typed
+        Column by column: each cell goes through the column's shortcut for
+        plain cells (fast_cells.py), and only what it declines takes the
+        general path (`field`). Which path a cell took never shows.
+        """
+        sheet, records = table.spec.name, table.records
+        columns: list[list[Any]] = []
+        for column in table.spec.columns:
+            name = column.name
+            cells = [r.values.get(name) for r in records]
+            shortcut = converter(column, self.config.synonyms.get(column.choice_set))
+            if column.required:
+                typed = [shortcut(v) for v in cells]
+            else:
+                empty = _empty(column)
+                typed = [empty if v is None else shortcut(v) for v in cells]
+            if SLOW in typed:
+                for index, result in enumerate(typed):
+                    if result is SLOW:
+                        typed[index] = self._general(records[index], sheet, column)
+            columns.append(typed)
+        names = [column.name for column in table.spec.columns]
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+    def _general(self, record: Record, sheet: str, column: Column) -> Any:
+        value = record.values.get(column.name)
+        if column.kind == "markdown" and value.__class__ is str and value.strip():
+            return self._markdown(value, column, record)
+        return self.field(record, sheet, column)
 
     def field(self, record: Record, sheet: str, column: Column) -> Any:
         value = record.value(column.name)
@@ -211,7 +218,7 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
             if column.required and column.name not in table.columns:
                 reader.missing_columns.add((name, column.name))
 
-    rows = {name: [(r, reader.fields(r, name)) for r in table.records] for name, table in tables.items()}
+    rows = {name: list(zip(table.records, reader.table_fields(table), strict=True)) for name, table in tables.items()}
     rows = {name: _unique(name, tables[name], recs, report) for name, recs in rows.items()}
     ids = _Ids({name: [f[_id_column(name)] for _, f in recs if f[_id_column(name)]] for name, recs in rows.items()})
     refs = _RefChecker(ids, report, tables)
