@@ -272,3 +272,23 @@ def test_direction_and_invisible_characters_are_removed_everywhere_and_reported(
     assert [p.cell for p in report if p.code == "unsafe-content"] == ["G2"]
     page = (tmp_path / "public" / "initiatives" / "init-1.html").read_text(encoding="utf-8")
     assert "Pay annual invoices" in page and "Billing" in page and "Refunds gnol take weeks" in page
+
+
+def test_a_record_given_a_slug_is_what_dataclasses_replace_would_give(tmp_path: Path) -> None:
+    """assign_slugs copies records field for field (faster than replace): nothing may be lost or shared."""
+    from dataclasses import fields, replace
+
+    from sheetmap.pipeline import load
+    from sheetmap.slugs import _with_slug
+
+    sample = Path(__file__).parent.parent / "sample_sheets" / "acme-roadmap.xlsx"
+    roadmap = load([str(sample)], Config()).roadmap
+    records = [*roadmap.initiatives, *roadmap.ideas, *roadmap.objectives, *roadmap.themes, *roadmap.sprints]
+    assert records
+    for record in records:
+        copied = _with_slug(record, "other-slug")
+        expected = replace(record, slug="other-slug")
+        assert type(copied) is type(expected) and copied is not record
+        assert all(getattr(copied, f.name) == getattr(expected, f.name) for f in fields(record))
+        assert record.slug != "other-slug"  # the original is untouched
+        assert _with_slug(record, record.slug) is record
