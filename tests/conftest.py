@@ -1,13 +1,17 @@
-"""Small helpers every test may import: real workbooks, the real CLI, folder snapshots.
+"""Small helpers every test may import: real workbooks, the real CLI, folder snapshots, a static server.
 
 from conftest import run_sheetmap, tree_bytes, write_workbook
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -58,6 +62,25 @@ def tree_bytes(folder: Path, *, exclude: Sequence[str] = ()) -> dict[str, bytes]
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.relative_to(folder).as_posix() not in exclude
     }
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder's files without a log line per request."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 while the block runs; yields its address, http://127.0.0.1:PORT."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 CHROMIUM = "/usr/bin/chromium"

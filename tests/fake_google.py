@@ -25,6 +25,8 @@ accounts it is shared with.
 
 Values are served as given (as UNFORMATTED_VALUE would: dates as serial
 numbers); with any other valueRenderOption they are sent as strings.
+
+A test module gets its fixtures from `stand_in_fixtures` (at the end).
 """
 
 from __future__ import annotations
@@ -35,11 +37,13 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -468,3 +472,40 @@ def _values(sheet: FakeSpreadsheet, query: dict[str, list[str]]) -> tuple[int, A
             value_range["values"] = rows
         value_ranges.append(value_range)
     return 200, {"spreadsheetId": sheet.key, "valueRanges": value_ranges}
+
+
+# --------------------------------------------------------------------------- pytest fixtures
+
+
+def stand_in_fixtures(email: str, *spreadsheets: Callable[[], FakeSpreadsheet]) -> tuple[Any, Any, Any]:
+    """The fixtures `rsa_key`, `fake` and `info` for a test module that uses the stand-in.
+
+        rsa_key, fake, info = stand_in_fixtures(EMAIL, roadmap)
+
+    pytest finds them by their names among the module's globals, as if defined there.
+    """
+
+    @pytest.fixture(scope="module")
+    def rsa_key() -> rsa.RSAPrivateKey:
+        """The service account's real 2048-bit key, made once per module."""
+        return generate_private_key()
+
+    @pytest.fixture
+    def fake(rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
+        """A running stand-in that accepts `rsa_key` for the account and serves a fresh copy of each spreadsheet."""
+        # Requests to the stand-in must not go through a proxy, and google-auth must not
+        # look anything up at the real Google (an opt-in it reads from the environment).
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        monkeypatch.delenv("GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED", raising=False)
+        with FakeGoogle() as server:
+            server.register(email, rsa_key)
+            for spreadsheet in spreadsheets:
+                server.add(spreadsheet())
+            yield server
+
+    @pytest.fixture
+    def info(fake: FakeGoogle, rsa_key: rsa.RSAPrivateKey) -> dict[str, str]:
+        """The account's service-account key file, its token_uri at the stand-in."""
+        return service_account_info(rsa_key, email=email, token_uri=fake.token_uri)
+
+    return rsa_key, fake, info

@@ -178,23 +178,17 @@ def xxe_after_comment(directory: Path, padding: int = 10_000) -> Path:
 
 def encrypted_workbook(directory: Path) -> Path:
     """What Excel writes for a workbook with a password: an OLE2 file with an EncryptedPackage stream."""
-    path = directory / "protected.xlsx"
-    path.write_bytes(_cfb(["EncryptionInfo", "EncryptedPackage"]))
-    return path
+    return _write(directory, "protected.xlsx", _cfb(["EncryptionInfo", "EncryptedPackage"]))
 
 
 def legacy_xls(directory: Path) -> Path:
     """An Excel 97-2003 file (OLE2 with a Workbook stream), named .xlsx as people do."""
-    path = directory / "legacy.xlsx"
-    path.write_bytes(_cfb(["Workbook", "\x05SummaryInformation"]))
-    return path
+    return _write(directory, "legacy.xlsx", _cfb(["Workbook", "\x05SummaryInformation"]))
 
 
 def word_doc(directory: Path) -> Path:
     """A Word 97-2003 document (OLE2 with a WordDocument stream)."""
-    path = directory / "minutes.xlsx"
-    path.write_bytes(_cfb(["WordDocument", "1Table"]))
-    return path
+    return _write(directory, "minutes.xlsx", _cfb(["WordDocument", "1Table"]))
 
 
 def ods(directory: Path) -> Path:
@@ -209,42 +203,27 @@ def ods(directory: Path) -> Path:
 
 def xlsb(directory: Path) -> Path:
     """An Excel Binary Workbook's layout."""
-    path = directory / "binary.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
-    return path
+    return _zip(directory, "binary.xlsx", {"[Content_Types].xml": "<Types/>", "xl/workbook.bin": b"\x83\x01\x00"})
 
 
 def docx(directory: Path) -> Path:
     """A Word document (.docx) renamed .xlsx."""
-    path = directory / "notes.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", "<w:document/>")
-    return path
+    return _zip(directory, "notes.xlsx", {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def plain_zip(directory: Path) -> Path:
     """A zip archive with no workbook in it."""
-    path = directory / "archive.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("readme.txt", "hello")
-    return path
+    return _zip(directory, "archive.xlsx", {"readme.txt": "hello"})
 
 
 def empty(directory: Path) -> Path:
-    path = directory / "empty.xlsx"
-    path.write_bytes(b"")
-    return path
+    return _write(directory, "empty.xlsx", b"")
 
 
 def truncated(directory: Path) -> Path:
     """The first half of a real workbook (an interrupted download or copy)."""
     data = normal_workbook(directory, "whole.xlsx", rows=50).read_bytes()
-    path = directory / "truncated.xlsx"
-    path.write_bytes(data[: len(data) // 2])
-    return path
+    return _write(directory, "truncated.xlsx", data[: len(data) // 2])
 
 
 def corrupt_crc(directory: Path) -> Path:
@@ -285,30 +264,22 @@ def png_renamed(directory: Path) -> Path:
         + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
         + chunk(b"IEND", b"")
     )
-    path = directory / "screenshot.xlsx"
-    path.write_bytes(png)
-    return path
+    return _write(directory, "screenshot.xlsx", png)
 
 
 def text_renamed(directory: Path) -> Path:
     """A CSV file named .xlsx."""
-    path = directory / "export.xlsx"
-    path.write_text("ID,Title,Horizon\nINIT-1,Faster onboarding,Now\n", encoding="utf-8")
-    return path
+    return _write(directory, "export.xlsx", "ID,Title,Horizon\nINIT-1,Faster onboarding,Now\n")
 
 
 def html_renamed(directory: Path) -> Path:
     """An HTML table saved as .xlsx, as many web apps 'export to Excel'."""
-    path = directory / "web-export.xlsx"
-    path.write_text("<html><body><table><tr><td>ID</td></tr></table></body></html>", encoding="utf-8")
-    return path
+    return _write(directory, "web-export.xlsx", "<html><body><table><tr><td>ID</td></tr></table></body></html>")
 
 
 def excel_lock_file(directory: Path) -> Path:
     """The `~$name.xlsx` owner file Excel leaves next to an open workbook."""
-    path = directory / "~$roadmap.xlsx"
-    path.write_bytes(b"\x0bJane Doe".ljust(165, b"\x00"))
-    return path
+    return _write(directory, "~$roadmap.xlsx", b"\x0bJane Doe".ljust(165, b"\x00"))
 
 
 # Everything check_workbook_file must refuse: name -> (builder, words the message must contain)
@@ -362,49 +333,13 @@ def write_raw_zip(path: Path, members: list[RawMember]) -> None:
     for m in members:
         offset = out.tell()
         name = m.name.encode()
-        out.write(
-            struct.pack(
-                "<4s2B4HL2L2H",
-                b"PK\x03\x04",
-                20,
-                0,
-                m.flags,
-                m.method,
-                dos_time,
-                dos_date,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(name),
-                0,
-            )
-        )
+        # Both headers carry these: version needed, flags, method, time, date, CRC, sizes, name and extra lengths.
+        fields = (20, 0, m.flags, m.method, dos_time, dos_date, m.crc, len(m.data), m.size, len(name), 0)
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", *fields))
         out.write(name)
         out.write(m.data)
-        central.write(
-            struct.pack(
-                "<4s4B4HL2L5H2L",
-                b"PK\x01\x02",
-                20,
-                0,
-                20,
-                0,
-                m.flags,
-                m.method,
-                dos_time,
-                dos_date,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-        )
+        # The central entry adds: version made by; comment length, disk, attributes (all 0) and the offset.
+        central.write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, *fields, 0, 0, 0, 0, offset))
         central.write(name)
     cd_offset = out.tell()
     cd = central.getvalue()
@@ -460,6 +395,22 @@ def _rewrite(source: Path, target: Path, changes: dict[str, Callable[[bytes], by
 def _replace_sheet(directory: Path, name: str, sheet_xml: bytes) -> Path:
     base = normal_workbook(directory, f"base-{name}", rows=1)
     return _rewrite(base, directory / name, {SHEET_PART: lambda _: sheet_xml})
+
+
+def _write(directory: Path, name: str, data: bytes | str) -> Path:
+    """`data` (text as UTF-8) as the file `name` in `directory`."""
+    path = directory / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def _zip(directory: Path, name: str, parts: dict[str, bytes | str]) -> Path:
+    """A deflated zip archive of these parts (name -> content) as the file `name` in `directory`."""
+    path = directory / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part, data in parts.items():
+            zf.writestr(part, data)
+    return path
 
 
 def _cfb(stream_names: list[str]) -> bytes:

@@ -10,14 +10,13 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import run_sheetmap, tree_bytes, write_workbook
-from fake_google import FakeGoogle, generate_private_key, service_account_info
+from fake_google import FakeGoogle, stand_in_fixtures
 from google_workbook import google_env, serial, spreadsheet_from_xlsx
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_sheets" / "acme-roadmap.xlsx"
@@ -27,21 +26,7 @@ URL = f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0"
 CONFIG = "title: Larkspur Analytics roadmap\nsources:\n  - {source}\n"
 
 
-@pytest.fixture(scope="module")
-def rsa_key() -> Any:
-    return generate_private_key()
-
-
-@pytest.fixture
-def fake(rsa_key: Any) -> Iterator[FakeGoogle]:
-    with FakeGoogle() as server:
-        server.register(EMAIL, rsa_key)
-        yield server
-
-
-@pytest.fixture
-def info(fake: FakeGoogle, rsa_key: Any) -> dict[str, str]:
-    return service_account_info(rsa_key, email=EMAIL, token_uri=fake.token_uri)
+rsa_key, fake, info = stand_in_fixtures(EMAIL)
 
 
 @pytest.fixture

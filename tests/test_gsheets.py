@@ -24,6 +24,7 @@ from fake_google import (  # tests/ is on sys.path, as for conftest
     FakeTab,
     generate_private_key,
     service_account_info,
+    stand_in_fixtures,
 )
 from sheetmap.errors import SourceError
 from sheetmap.sources.gsheets import (
@@ -81,9 +82,7 @@ def roadmap() -> FakeSpreadsheet:
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
-def rsa_key() -> Any:
-    return generate_private_key()  # a real 2048-bit key, made once per run
+rsa_key, fake, info = stand_in_fixtures(EMAIL, roadmap)
 
 
 @pytest.fixture(scope="session")
@@ -92,25 +91,8 @@ def other_rsa_key() -> Any:
 
 
 @pytest.fixture
-def fake(rsa_key: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGoogle]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.delenv(
-        "GOOGLE_SDK_EXPERIMENTAL_PYTHON_REGIONAL_ACCESS_BOUNDARY_LOOKUP_ENABLED",
-        raising=False,
-    )
-    with FakeGoogle() as server:
-        server.register(EMAIL, rsa_key)
-        server.add(roadmap())
-        yield server
-
-
-@pytest.fixture
-def info(fake: FakeGoogle, rsa_key: Any) -> dict[str, str]:
-    return service_account_info(rsa_key, email=EMAIL, token_uri=fake.token_uri)
-
-
-@pytest.fixture
 def env(fake: FakeGoogle, info: dict[str, str]) -> dict[str, str]:
+    """Only the two variables the reader needs (it is given this environment, not the process's)."""
     return {"SHEETMAP_GOOGLE_CREDENTIALS": json.dumps(info), "SHEETMAP_GOOGLE_API": fake.url}
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -17,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from markupsafe import escape
 
-from conftest import run_sheetmap, tree_bytes, write_workbook
+from conftest import run_sheetmap, serve_folder, tree_bytes, write_workbook
 from test_audience import ALL_MARKERS, INTERNAL_ROWS, leak_workbook
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +45,12 @@ def mkdocs_build(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=180,
         check=False,
     )
+
+
+def one_sheet_handbook(folder: Path, *rows: list[Any]) -> Path:
+    """roadmap.xlsx with these Initiatives rows (the header first) and a MkDocs site that reads it."""
+    write_workbook(folder / "roadmap.xlsx", {"Initiatives": list(rows)})
+    return mkdocs_site(folder, "      source: roadmap.xlsx\n")
 
 
 def page_text(path: Path) -> str:
@@ -179,16 +183,11 @@ def test_an_internal_build_shows_the_internal_rows(tmp_path: Path) -> None:
 
 def test_cell_text_reaches_the_page_as_written_not_as_markdown(tmp_path: Path) -> None:
     title = "Reports *never* load_fast_ & <quickly> `enough`"
-    write_workbook(
-        tmp_path / "roadmap.xlsx",
-        {
-            "Initiatives": [
-                ["ID", "Title", "Horizon", "Problem", "Visibility"],
-                ["I-1", title, "Next", "People **wait**.\n\n    four spaces are not code here", "Public"],
-            ]
-        },
+    one_sheet_handbook(
+        tmp_path,
+        ["ID", "Title", "Horizon", "Problem", "Visibility"],
+        ["I-1", title, "Next", "People **wait**.\n\n    four spaces are not code here", "Public"],
     )
-    mkdocs_site(tmp_path, "      source: roadmap.xlsx\n")
     result = mkdocs_build(tmp_path)
     assert result.returncode == 0, result.stderr
     page = page_text(tmp_path / "site" / "roadmap" / "initiatives" / "i-1" / "index.html")
@@ -199,16 +198,9 @@ def test_cell_text_reaches_the_page_as_written_not_as_markdown(tmp_path: Path) -
 
 
 def test_errors_fail_the_build_with_the_cli_messages(tmp_path: Path) -> None:
-    write_workbook(
-        tmp_path / "roadmap.xlsx",
-        {
-            "Initiatives": [
-                ["ID", "Title", "Horizon", "Visibility"],
-                ["I-1", "Search results are stale", "Nwo", "Public"],
-            ]
-        },
+    one_sheet_handbook(
+        tmp_path, ["ID", "Title", "Horizon", "Visibility"], ["I-1", "Search results are stale", "Nwo", "Public"]
     )
-    mkdocs_site(tmp_path, "      source: roadmap.xlsx\n")
     result = mkdocs_build(tmp_path)
     assert result.returncode == 1
     validate = run_sheetmap("validate", "roadmap.xlsx", cwd=tmp_path)
@@ -224,16 +216,9 @@ def test_errors_fail_the_build_with_the_cli_messages(tmp_path: Path) -> None:
 
 
 def test_warnings_pass_a_build_and_fail_a_strict_one(tmp_path: Path) -> None:
-    write_workbook(
-        tmp_path / "roadmap.xlsx",
-        {
-            "Initiatives": [
-                ["ID", "Title", "Horizon", "Visibility"],
-                ["I-1", "Search results are stale", "Now", "Public"],
-            ]
-        },
+    one_sheet_handbook(
+        tmp_path, ["ID", "Title", "Horizon", "Visibility"], ["I-1", "Search results are stale", "Now", "Public"]
     )
-    mkdocs_site(tmp_path, "      source: roadmap.xlsx\n")
     relaxed = mkdocs_build(tmp_path)
     assert relaxed.returncode == 0, relaxed.stderr
     assert "WARNING" in relaxed.stderr and "[now-needs-detail]" in relaxed.stderr
@@ -280,18 +265,21 @@ def test_a_docs_page_in_the_roadmaps_place_is_refused(tmp_path: Path) -> None:
     assert "docs/roadmap/index.md already exists" in result.stderr and "path:" in result.stderr
 
 
+@pytest.fixture(scope="module")
+def served_sample(sample_site: Path) -> Iterator[str]:
+    """The MkDocs site served over HTTP, as a published site is (MkDocs' search worker refuses file://)."""
+    with serve_folder(sample_site) as origin:
+        yield origin
+
+
 @pytest.mark.browser
-def test_the_filters_work_on_the_board_inside_mkdocs(sample_site: Path, browser: Any) -> None:
-    # Served over HTTP as a published site is (MkDocs' search worker refuses file://).
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def test_the_filters_work_on_the_board_inside_mkdocs(served_sample: str, browser: Any) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/roadmap/")
+        page.goto(f"{served_sample}/roadmap/")
         cards = page.locator(".sheetmap .card")
         total = cards.count()
         assert total > 3
@@ -311,5 +299,3 @@ def test_the_filters_work_on_the_board_inside_mkdocs(sample_site: Path, browser:
         assert errors == [], errors
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()

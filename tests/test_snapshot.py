@@ -9,17 +9,16 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_sheetmap, tree_bytes, write_workbook
-from fake_google import FakeGoogle, FakeSpreadsheet, FakeTab, generate_private_key, service_account_info
+from fake_google import FakeGoogle, FakeSpreadsheet, FakeTab, stand_in_fixtures
 from google_workbook import google_env
 from sheetmap.errors import ConfigError, SourceError
 from sheetmap.snapshot import SnapshotPolicy, dumps, load, save, snapshot_policy
@@ -61,22 +60,7 @@ def spreadsheet() -> FakeSpreadsheet:
     )
 
 
-@pytest.fixture(scope="module")
-def rsa_key() -> Any:
-    return generate_private_key()
-
-
-@pytest.fixture
-def fake(rsa_key: Any) -> Iterator[FakeGoogle]:
-    with FakeGoogle() as server:
-        server.register(EMAIL, rsa_key)
-        server.add(spreadsheet())
-        yield server
-
-
-@pytest.fixture
-def info(fake: FakeGoogle, rsa_key: Any) -> dict[str, str]:
-    return service_account_info(rsa_key, email=EMAIL, token_uri=fake.token_uri)
+rsa_key, fake, info = stand_in_fixtures(EMAIL, spreadsheet)
 
 
 @pytest.fixture
@@ -291,17 +275,35 @@ def test_a_snapshot_inside_the_site_is_refused(tmp_path: Path, env: dict[str, st
 # --------------------------------------------------------------------------- scheduled builds that fail
 
 
+def _state(tmp_path: Path) -> dict[str, bytes]:
+    """The site's files and the snapshot, as the build left them."""
+    return {**tree_bytes(tmp_path / "site"), "SNAPSHOT": (tmp_path / "snapshots" / f"{KEY}.json").read_bytes()}
+
+
 @pytest.fixture
 def published(tmp_path: Path, fake: FakeGoogle, env: dict[str, str]) -> dict[str, bytes]:
     """A site and a snapshot from last night's good build."""
     result = run_sheetmap("build", URL, "--snapshot", "snapshots", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     fake.requests.clear()
-    return {**tree_bytes(tmp_path / "site"), "SNAPSHOT": (tmp_path / "snapshots" / f"{KEY}.json").read_bytes()}
+    return _state(tmp_path)
 
 
-def _state(tmp_path: Path) -> dict[str, bytes]:
-    return {**tree_bytes(tmp_path / "site"), "SNAPSHOT": (tmp_path / "snapshots" / f"{KEY}.json").read_bytes()}
+@pytest.fixture
+def build_in_process(tmp_path: Path, in_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """`build(**retry)`: `sheetmap build URL --snapshot snapshots` run in tmp_path with these RetryPolicy defaults.
+
+    In-process only to shorten the retry budget from a minute to a fraction of a
+    second; the retries themselves are real HTTP requests to the stand-in.
+    """
+    from sheetmap.cli import main
+
+    def build(**retry: float) -> Result:
+        monkeypatch.setattr(gsheets, "RetryPolicy", functools.partial(gsheets.RetryPolicy, **retry))
+        monkeypatch.chdir(tmp_path)
+        return CliRunner().invoke(main, ["build", URL, "--snapshot", "snapshots"])
+
+    return build
 
 
 def test_a_sheet_no_longer_shared_fails_the_build_and_keeps_the_site(
@@ -334,21 +336,11 @@ def test_a_deleted_sheet_fails_the_build_and_keeps_the_site(
 
 
 def test_google_failing_all_night_fails_the_build_and_keeps_the_site(
-    tmp_path: Path,
-    fake: FakeGoogle,
-    in_env: dict[str, str],
-    published: dict[str, bytes],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, fake: FakeGoogle, published: dict[str, bytes], build_in_process: Callable[..., Result]
 ) -> None:
-    from sheetmap.cli import main
-
-    # In-process only to shorten the retry budget from a minute to a fraction of a
-    # second; the retries themselves are real HTTP requests to the stand-in.
-    monkeypatch.setattr(gsheets, "RetryPolicy", functools.partial(gsheets.RetryPolicy, total=0.5, first_delay=0.02))
-    monkeypatch.chdir(tmp_path)
     fake.fail("values", *[500] * 200)
 
-    result = CliRunner().invoke(main, ["build", URL, "--snapshot", "snapshots"])
+    result = build_in_process(total=0.5, first_delay=0.02)
 
     assert result.exit_code == 2, result.output
     assert "Google Sheets kept failing with 500 Internal Server Error for 0.5 s" in result.stderr
@@ -358,20 +350,12 @@ def test_google_failing_all_night_fails_the_build_and_keeps_the_site(
 
 
 def test_429_then_success_publishes(
-    tmp_path: Path,
-    fake: FakeGoogle,
-    in_env: dict[str, str],
-    published: dict[str, bytes],
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, fake: FakeGoogle, published: dict[str, bytes], build_in_process: Callable[..., Result]
 ) -> None:
-    from sheetmap.cli import main
-
-    monkeypatch.setattr(gsheets, "RetryPolicy", functools.partial(gsheets.RetryPolicy, first_delay=0.02))
-    monkeypatch.chdir(tmp_path)
     fake.fail("metadata", 429, 503)
     fake.spreadsheets[KEY].tabs[0].rows[6][2] = "Next"  # INIT-4 moves, but stays internal
 
-    result = CliRunner().invoke(main, ["build", URL, "--snapshot", "snapshots"])
+    result = build_in_process(first_delay=0.02)
 
     assert result.exit_code == 0, result.output
     assert fake.count("metadata") == 3 and fake.count("values") == 1

@@ -7,10 +7,7 @@ test. Screenshots go to test-artifacts/ (gitignored), to be looked at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import missing, run_sheetmap
+from conftest import missing, run_sheetmap, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -59,21 +56,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(sites: Path) -> Iterator[str]:
     """A static server for the built sites on 127.0.0.1: http://127.0.0.1:PORT/public/index.html."""
-    handler = functools.partial(_Quiet, directory=str(sites))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_folder(sites) as origin:
+        yield origin
 
 
 @dataclass

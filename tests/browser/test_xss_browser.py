@@ -27,11 +27,8 @@ box. A page with a planted, unsanitised payload shows the watch is not blind.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +37,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from conftest import QuietHandler, serve_folder
 from hostile_sites import AUDIENCES, Sites, hostile_sites
 from xss_payloads import payloads
 
@@ -102,10 +100,7 @@ DOM_CHECK = """
 """
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _Cached(QuietHandler):
     def end_headers(self) -> None:
         # The same style sheets and scripts on a thousand pages: let Chromium keep them.
         self.send_header("Cache-Control", "max-age=3600")
@@ -124,14 +119,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Sites:
 @pytest.fixture(scope="module")
 def origin(hostile: Sites) -> Iterator[str]:
     """The hostile builds served on 127.0.0.1: {origin}/site-public/… and {origin}/site-internal/…."""
-    root = hostile.hostile["public"].parent
-    handler = functools.partial(_Quiet, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_folder(hostile.hostile["public"].parent, _Cached) as url:
+        yield url
 
 
 @dataclass
