@@ -9,23 +9,20 @@ The `uses:` steps are GitHub's own actions; deploying is copying the site.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import run_sheetmap
+from conftest import run_sheetmap, serve_folder
 from fake_google import FakeGoogle, generate_private_key, service_account_info
 from google_workbook import google_env, spreadsheet_from_xlsx
 
@@ -95,11 +92,6 @@ def test_a_publish_to_the_web_link_is_refused_and_nothing_written(tmp_path: Path
 # --------------------------------------------------------------------------- running the workflow
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @dataclass
 class Pages:
     """A loopback GitHub Pages: serves `root/roadmap/` at base_url, as a project site."""
@@ -120,12 +112,8 @@ class Pages:
 def pages(tmp_path: Path) -> Iterator[Pages]:
     root = tmp_path / "pages"
     root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    yield Pages(root, f"http://127.0.0.1:{server.server_address[1]}/roadmap")
-    server.shutdown()
-    server.server_close()
+    with serve_folder(root) as address:
+        yield Pages(root, f"{address}/roadmap")
 
 
 @pytest.fixture
