@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 from sheetmap.errors import SourceError
 from sheetmap.sources.guard import check_workbook_file
 from sheetmap.sources.table import CellValue, FormulaWithoutValue, RawRow, RawSheet
-from sheetmap.sources.xlsx_calamine import read_with_calamine
+from sheetmap.sources.xlsx_calamine import read_with_calamine, reads_part
 
 #: Excel escapes control characters in strings as _xHHHH_ (e.g. _x000D_ for CR).
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -113,9 +113,12 @@ def read_xlsx(path: Path, display: str | None = None) -> list[RawSheet]:
     readable workbooks. python-calamine reads the file when it can read it
     exactly as openpyxl does (see xlsx_calamine.py), several times faster.
     """
-    check_workbook_file(path)
+    # The guard inflates every part to check it; it hands over the sheets and shared strings
+    # calamine's checks read next instead of having them inflated a second time.
+    parts = check_workbook_file(path, keep=reads_part)
     name = display or str(path)
-    fast = read_with_calamine(path, name)
+    fast = read_with_calamine(path, name, parts)
+    del parts  # what calamine did not read is no use to openpyxl, which streams
     return fast if fast is not None else read_xlsx_openpyxl(path, name)
 
 

@@ -19,8 +19,9 @@ lose something or use too much memory: text whose surrounding spaces the
 writer did not mark as significant (`<t>City </t>` without `xml:space`:
 calamine drops them), negative serials in date cells (calamine reads them as
 times of day), cells without a position next to a formula or an error, XML
-parts calamine cannot parse (UTF-16), and sheets whose used range would take
-more memory than `MAX_CELLS` positions (calamine holds the whole rectangle).
+parts calamine cannot parse (UTF-16), and sheets whose cells holding a value
+span a rectangle of more than `MAX_CELLS` positions (calamine holds the whole
+rectangle; `xlsx_extent.py` bounds it from the XML before calamine reads).
 
 Known, deliberate differences (openpyxl is the one that fails):
 
@@ -29,13 +30,15 @@ Known, deliberate differences (openpyxl is the one that fails):
   keeps the number, which validation reports as a date out of range.
 
 Callers must have run `guard.check_workbook_file` first: it bounds the size
-of every part and refuses DTDs, so the parts can be read whole here.
+of every part and refuses DTDs, so the parts can be read whole here. It can
+hand over the parts `reads_part` names, already inflated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import posixpath
 import re
 import zipfile
@@ -46,10 +49,12 @@ from typing import Any
 from defusedxml.ElementTree import fromstring
 
 from sheetmap.sources.table import CellValue, FormulaWithoutValue, RawRow, RawSheet
+from sheetmap.sources.xlsx_extent import Unbounded, held_cells
 
-#: calamine holds a sheet as a rectangle of 32-byte cells from its first to its last
-#: value; past this many positions (about 250 MB) the streaming openpyxl reader is used.
-MAX_CELLS = 8_000_000
+#: calamine holds a sheet as a rectangle of 32-byte cells from its first to its last value;
+#: past this many positions (128 MB) the streaming openpyxl reader is used. goal 1's
+#: 100,000 tasks are 800,000; a sheet of 150,000 rows in columns A-Z still fits.
+MAX_CELLS = 4_000_000
 #: Whole numbers up to this size become ints, as openpyxl reads "3" (floats are exact up to 2**53).
 _EXACT = 2.0**53
 
@@ -71,8 +76,6 @@ _REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]+)"')
 #: Patterns that begin with a literal scan fast; the prefixed forms are used only where a prefix occurs.
 _UNPRESERVED = re.compile(rb"<t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</)")
 _UNPRESERVED_PREFIXED = re.compile(rb"<" + _PREFIX + rb"t>(?:[ \t\r\n]|[^<]*[ \t\r\n]</)")
-_ROW_REF = re.compile(rb"<" + _PREFIX + rb'row\s[^>]*?\br="([0-9]+)"')
-_WIDE_REF = re.compile(rb' r="[A-Z][A-Z]')
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
@@ -80,19 +83,26 @@ class Declined(Exception):
     """calamine would not read this workbook exactly as openpyxl does; use openpyxl."""
 
 
-def read_with_calamine(path: Path, source: str) -> list[RawSheet] | None:
+def reads_part(name: str) -> bool:
+    """Whether the checks here read the part `name` (where Excel and most writers put sheets and shared strings)."""
+    return name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"
+
+
+def read_with_calamine(path: Path, source: str, parts: dict[str, bytes] | None = None) -> list[RawSheet] | None:
     """Every worksheet, as `xlsx.read_xlsx` would return them; None where openpyxl must read the file.
 
-    Never raises for a damaged or unusual file: the openpyxl reader then
-    reads it, or explains what is wrong with it.
+    `parts` holds parts already inflated (by the guard), by name; each is
+    taken out once read. Never raises for a damaged or unusual file: the
+    openpyxl reader then reads it, or explains what is wrong with it.
     """
+    parts = {} if parts is None else parts
     try:
         from python_calamine import CalamineWorkbook, SheetTypeEnum
     except ImportError:  # no wheel for this platform: openpyxl reads everything
         return None
     try:
         with zipfile.ZipFile(path) as archive:
-            package = _Package.open(archive)
+            package = _Package.open(archive, parts)
             workbook = CalamineWorkbook.from_path(str(path))
             try:
                 sheets: list[RawSheet] = []
@@ -102,7 +112,7 @@ def read_with_calamine(path: Path, source: str) -> list[RawSheet] | None:
                     part = package.sheet_parts.get(meta.name)
                     if part is None:
                         raise Declined(f"no part for sheet {meta.name!r}")
-                    scan = _scan_sheet(archive.read(part))
+                    scan = _scan_sheet(parts.pop(part) if part in parts else archive.read(part))
                     rows = _rows(workbook.get_sheet_by_name(meta.name), scan)
                     sheets.append(RawSheet(source, meta.name, rows, package.date1904, index=len(sheets)))
             finally:
@@ -120,7 +130,7 @@ class _Package:
     date1904: bool
 
     @classmethod
-    def open(cls, archive: zipfile.ZipFile) -> _Package:
+    def open(cls, archive: zipfile.ZipFile, inflated: dict[str, bytes]) -> _Package:
         workbook_part = _office_document(archive)
         root = fromstring(archive.read(workbook_part))
         date1904 = any(
@@ -136,8 +146,9 @@ class _Package:
             if name is not None and rid in targets:
                 parts[name] = targets[rid][1]
         for kind, part in targets.values():
-            shared_strings = kind.endswith("/sharedStrings") and part in archive.namelist()
-            if shared_strings and _unpreserved(_utf8(archive.read(part))):
+            if not kind.endswith("/sharedStrings") or part not in archive.namelist():
+                continue
+            if _unpreserved(_utf8(inflated.pop(part) if part in inflated else archive.read(part))):
                 raise Declined("shared strings with unmarked surrounding spaces")
         return cls(parts, date1904)
 
@@ -167,7 +178,8 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
 
 def _unpreserved(xml: bytes) -> bool:
     """Whether some text starts or ends with white space its writer did not mark as significant."""
-    return bool((_UNPRESERVED_PREFIXED if b":t>" in xml else _UNPRESERVED).search(xml))
+    prefixed = b":" in xml and b":t>" in xml  # a colon is rare in sheet XML, and finding none is quick
+    return bool((_UNPRESERVED_PREFIXED if prefixed else _UNPRESERVED).search(xml))
 
 
 def _local(tag: str) -> str:
@@ -196,16 +208,25 @@ def _scan_sheet(data: bytes) -> _Scan:
     # Only the cells count: <xm:f> in a data validation's extension is not a cell's formula.
     begin, end = data.find(b"sheetData"), data.rfind(b"sheetData")
     cells = data[begin:end] if 0 <= begin < end else b""
-    _check_extent(cells)
+    try:
+        if held_cells(data, begin, cells) > MAX_CELLS:
+            raise Declined("a used range too large to hold")
+    except Unbounded as exc:
+        raise Declined(str(exc)) from None
+    # Every check below is one byte search over the cells (about 25 ms for goal 1's 27 MB of tasks);
+    # a prefix (`<x:f>`) needs a colon, which most sheets hold nowhere.
+    prefixed = b":" in cells
     scan = _Scan()
     at = cells.find(b"v>-")
     while at >= 0:
-        start = max(cells.rfind(b"<c ", 0, at), cells.rfind(b":c ", 0, at))
+        start = cells.rfind(b"<c", 0, at)
+        if prefixed:  # looked for only after the `<c`: searching back to the start for each would be quadratic
+            start = max(start, cells.rfind(b":c", max(start, 0), at))
         scan.negative.add(_position(cells[start : cells.find(b">", start)]))
         at = cells.find(b"v>-", at + 3)
     if b"inlineStr" in cells and _unpreserved(cells):
         raise Declined("inline strings with unmarked surrounding spaces")
-    if b"<f" in cells or b":f" in cells:  # cheap tests first: most sheets have no formulas
+    if b"<f" in cells or (prefixed and b":f" in cells):  # cheap tests first: most sheets have no formulas
         formulas = len(_FORMULA_TAG.findall(cells))
         found = 0
         for match in _FORMULA_CELL.finditer(cells):
@@ -250,54 +271,49 @@ def _position(attributes: bytes) -> tuple[int, int]:
     return int(ref.group(2)), column
 
 
-def _check_extent(cells: bytes) -> None:
-    """Decline sheets whose used rectangle calamine would have to hold in memory whole."""
-    if b'\nr="' in cells or b'\tr="' in cells or b'\rr="' in cells:
-        raise Declined("cell positions after a line break")  # the searches below look after a space
-    at = max(cells.rfind(b"<row"), cells.rfind(b":row "))
-    last = _ROW_REF.match(cells, cells.rfind(b"<", 0, at + 1)) if at >= 0 else None
-    # rows without numbers follow one another: there are at most as many as <row> tags
-    last_row = int(last.group(1)) if last else cells.count(b"row")
-    if re.search(rb' r="[A-Z]{1,3}[0-9]{%d}' % (len(str(last_row)) + 1), cells):
-        raise Declined("a cell below the last row")
-    columns = 26
-    if _WIDE_REF.search(cells):
-        for letters in (3, 2):
-            found = re.findall(rb' r="([A-Z]{%d})[0-9]' % letters, cells)
-            if found:
-                columns = 0
-                for letter in max(found):
-                    columns = columns * 26 + letter - 64
-                break
-    if last_row * columns > MAX_CELLS:
-        raise Declined("a used range too large to hold")
+class _Strings(dict[str, "str | None"]):
+    """Each text read once: calamine makes a new string for every cell, and a 100,000-row sheet
+    repeats its statuses and names; empty text reads as no value, as in openpyxl."""
+
+    def __missing__(self, key: str) -> str:
+        self[key] = key
+        return key
 
 
 def _rows(sheet: Any, scan: _Scan) -> list[RawRow]:
     """calamine's rectangle -> RawRows numbered as in the sheet, cells as openpyxl reads them."""
-    start = sheet.start
-    data = sheet.to_python(skip_empty_area=True) if start is not None else []
-    first_row, first_column = start if start is not None else (0, 0)
     fixes: dict[int, dict[int, CellValue]] = {}
     for (row, column), fix in scan.fixes.items():
         fixes.setdefault(row, {})[column] = fix
     rows: list[RawRow] = []
-    # calamine makes a new string for every cell; sharing equal ones keeps a
-    # 100,000-row sheet of repeated statuses and names small
-    strings: dict[str, str] = {}
-    shared = strings.setdefault
-    if scan.negative:
-        for offset, cells in enumerate(data):
-            for column, value in enumerate(cells, first_column + 1):
-                if type(value) is dt.time and (first_row + offset + 1, column) in scan.negative:
-                    raise Declined("a negative date serial, which calamine reads as a time of day")
-    for offset, cells in enumerate(data):
-        number = first_row + offset + 1
-        values: list[CellValue] = [None] * first_column if first_column else []
-        values += [(shared(v, v) if v else None) if type(v) is str else _other(v) for v in cells]
-        if number in fixes:
-            _apply(values, fixes.pop(number))
-        _append(rows, number, values)
+    append = rows.append
+    start = sheet.start
+    if start is not None:  # iter_rows() of an empty sheet fails
+        first_row, first_column = start
+        lead: list[CellValue] = [None] * first_column
+        negative = {row for row, _ in scan.negative}
+        strings = _Strings()
+        strings[""] = None
+        other = _other
+        # iter_rows() makes one row of Python values at a time (to_python() makes them all at once,
+        # 40 MB more for goal 1); it yields the rows above the rectangle first, empty.
+        number = first_row
+        for number, cells in enumerate(itertools.islice(sheet.iter_rows(), first_row, None), first_row + 1):
+            if number in negative:
+                _refuse_negative_dates(number, first_column, cells, scan.negative)
+            values: list[CellValue] = [strings[v] if type(v) is str else other(v) for v in cells]
+            if first_column:
+                values[:0] = lead
+            if number in fixes:
+                _apply(values, fixes.pop(number))
+            while values and values[-1] is None:
+                values.pop()
+            for value in values:  # usually the first value decides
+                if value is not None and (type(value) is not str or value.strip()):
+                    append(RawRow(number, tuple(values)))
+                    break
+        if number - first_row != sheet.height:
+            raise Declined("python-calamine iterated the rows differently")  # a future version, say
     if fixes:  # formula or error cells on rows calamine saw as empty
         for number in sorted(fixes):
             values = []
@@ -305,6 +321,12 @@ def _rows(sheet: Any, scan: _Scan) -> list[RawRow]:
             _append(rows, number, values)
         rows.sort(key=lambda r: r.number)
     return rows
+
+
+def _refuse_negative_dates(number: int, first_column: int, cells: list[Any], negative: set[tuple[int, int]]) -> None:
+    for column, value in enumerate(cells, first_column + 1):
+        if type(value) is dt.time and (number, column) in negative:
+            raise Declined("a negative date serial, which calamine reads as a time of day")
 
 
 def _other(value: Any) -> CellValue:
