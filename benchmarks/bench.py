@@ -54,7 +54,7 @@ GOAL4_UNCHANGED_SHARE = 0.1
 GOAL4_UNCHANGED_SECONDS = 0.02
 GOAL5_SECONDS = 0.3
 #: Modules that `sheetmap --help` must not import, and those `validate` must not.
-HEAVY_FOR_HELP = ("openpyxl", "python_calamine", "jinja2", "markdown", "nh3", "gspread", "google", "yaml", "defusedxml")
+HEAVY_FOR_HELP = ("openpyxl", "python_calamine", "jinja2", "cmarkgfm", "nh3", "gspread", "google", "yaml", "defusedxml")
 HEAVY_FOR_VALIDATE = ("jinja2", "gspread", "google")
 
 

@@ -55,8 +55,8 @@ SECONDS = 10.0
 
 #: Characters that mean something to Markdown, HTML, URLs, CSV, dates and numbers.
 SPECIAL = [*"<>[]()!*_`~#&;:/\\\"'=-+.,%@\n\r\t \u00a0\u200b\u202e\ufeff\x00\x01", "e", "E", "1", "9"]
-#: Shapes that made python-markdown slow (see test_known_slow_markdown_shapes_stay_fast).
-UNITS = ["<![CDATA[", "![a][", "<http://", "[a](", "**a** ", "a\n", "<a "]
+#: Shapes that made a Markdown converter or nh3 slow (see test_known_slow_markdown_shapes_stay_fast).
+UNITS = ["<![CDATA[", "![a][", "<http://", "[a](", "**a** ", "a\n", "<a ", ">", "<dl><dd>", "www.a.b_c "]
 texts = st.text(alphabet=st.one_of(st.characters(codec=None), st.sampled_from(SPECIAL)), max_size=120)
 
 
@@ -182,28 +182,62 @@ def test_markdown_sanitiser_never_fails_or_stalls_long(source: str) -> None:
         "- a\n",
         "- ",
         "> ",
+        ">",
+        " >",
         "\n=",
         "\n***",
+        "_*",
+        "*a",
+        "&#",
+        "www.a.b ",
+        "ftp://a.b ",
+        "a@b.cd ",
+        "[a](javascript:x) ",
+        "![a](http://x) ",
+        "<dl><dd>",
+        "<ul><li>",
+        "<div>",
+        "<b>x</i>",
     ],
 )
 def test_known_slow_markdown_shapes_stay_fast(unit: str) -> None:
-    """python-markdown is quadratic in unclosed '[' and '<' (20,000 '[' took 66 s) and in lines ('\\n='
-    16,000 times: 6 s), and recurses once per nested list ('- - - …' 500 deep raised RecursionError): a
-    cell of Excel's maximum length (32,767 characters) made of any of them renders, in well under the limit."""
-    _sanitised((unit * (32_767 // len(unit) + 1))[:32_767])
+    """Shapes that were slow: python-markdown was quadratic in unclosed '[' and '<' (20,000 '[' took 66 s)
+    and in lines ('\\n=' 16,000 times: 6 s); nh3 is quadratic in how deep elements nest (32,767 quotes
+    in one line, '>>>…', took it 6 s; 12,500 nested '<dl><dd>' 0.55 s). A cell of Excel's maximum length
+    (32,767 characters) made of any of them renders in well under half a second of CPU (about 0.06 s at
+    most on the machine this was measured on)."""
+    source = (unit * (32_767 // len(unit) + 1))[:32_767]
+    render_markdown.cache_clear()
+    started = time.process_time()
+    render_markdown(source)
+    assert time.process_time() - started < 0.5, unit
+    _sanitised(source)
     _sanitised(unit * 60 + "x" * 6_000)
 
 
 def test_a_cell_too_costly_to_format_is_shown_as_text_and_reported() -> None:
-    html, removed = render_markdown("[" * 20_000 + "\n\n<script>alert(1)</script>")
-    assert html.startswith("<p>[[[") and "&lt;script&gt;" in html and "<script" not in html
-    assert removed == ("more links and HTML than sheetmap formats in time (20,002 '<' and '[' characters, "
+    # Raw HTML that nests: past MAX_HTML_TAGS '<' the whole cell is text, every tag escaped.
+    html, removed = render_markdown("<dl><dd>" * 1_000 + "\n\n<script>alert(1)</script>")
+    assert html.startswith("<p>&lt;dl&gt;&lt;dd&gt;") and "&lt;script&gt;" in html and "<script" not in html
+    assert removed == ("more HTML than sheetmap formats (2,002 '<' characters; the limit is 1,000, "
                        "so the cell is shown as plain text)",)  # fmt: skip
+    # Quotes nested past MAX_QUOTE_DEPTH; as deep as that is still formatted.
+    html, removed = render_markdown(">" * 5_000 + " deep")
+    assert html.startswith("<p>&gt;&gt;&gt;") and "<blockquote>" not in html
+    assert removed == ("quotes nested 5,000 deep (lines starting with '>'; the limit is 100, "
+                       "so the cell is shown as plain text)",)  # fmt: skip
+    html, removed = render_markdown("> " * 100 + "deep")
+    assert html.count("<blockquote>") == 100 and removed == ()
     html, removed = render_markdown("**bold** " * 6_000)
     assert "<strong>" not in html and "50,000" in removed[0]
-    # An ordinary long description with links is still formatted.
-    html, removed = render_markdown("See [the brief](https://example.com/brief). " * 40 + "\n\n- **one**\n- two")
-    assert html.count("<a href=") == 40 and "<strong>one</strong>" in html and removed == ()
+    # What python-markdown could not format in time, cmark does: '[' no longer counts, and the script is
+    # removed and reported as in any other cell.
+    html, removed = render_markdown("[" * 20_000 + "\n\n<script>alert(1)</script>")
+    assert html.startswith("<p>[[[") and "<script" not in html and "alert" not in html
+    assert removed == ("a <script> element",)
+    # An ordinary long description with many links is formatted (python-markdown's limit was 64 of them).
+    html, removed = render_markdown("See [the brief](https://example.com/brief). " * 400 + "\n\n- **one**\n- two")
+    assert html.count("<a href=") == 400 and "<strong>one</strong>" in html and removed == ()
 
 
 @FAST

@@ -8,13 +8,12 @@ exists, even in rows that had other problems.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sheetmap.config import Config
 from sheetmap.fast_cells import SLOW, converter
-from sheetmap.markdown_pool import Rendered, render_all
 from sheetmap.model import (
     EMPTY,
     Feedback,
@@ -55,8 +54,6 @@ class _Reader:
     report: Report
     #: sheets whose required columns are missing: their empty cells are not reported again
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
-    #: Markdown cells already rendered (cell text -> HTML, what was removed, plain text)
-    rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def table_fields(self, table: Table) -> list[dict[str, Any]]:
         """Each record's typed fields (column -> value), reporting every bad cell.
@@ -168,8 +165,7 @@ class _Reader:
 
     def _markdown(self, value: Any, column: Column, record: Record) -> Rich:
         source, _ = clean_text(value)
-        rendered = self.rendered.get(source)
-        html, removed = rendered[:2] if rendered else render_markdown(source)
+        html, removed = render_markdown(source)
         if removed:
             self.report.add(
                 record.place.problem(
@@ -183,18 +179,7 @@ class _Reader:
                     "and only http, https or mailto links.",
                 )
             )
-        return Rich(rendered[2] if rendered else plain_text(html), html)
-
-
-def _markdown_cells(tables: Mapping[str, Table]) -> Iterator[str]:
-    """The text of every Markdown cell, as `_Reader._markdown` will render it."""
-    for table in tables.values():
-        columns = [c.name for c in table.spec.columns if c.kind == "markdown" and c.name in table.columns]
-        for record in table.records:
-            for column in columns:
-                value = record.value(column)
-                if not is_blank(value) and not isinstance(value, FormulaWithoutValue):
-                    yield clean_text(value)[0]
+        return Rich(plain_text(html), html)
 
 
 def _empty(column: Column) -> Any:
@@ -211,8 +196,6 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
     """The full (internal) roadmap from raw sheets; problems go to `report`."""
     tables = match_tables(raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases)
     reader = _Reader(config, report)
-    # Thousands of Markdown cells are converted up front over all cores (markdown_pool.py).
-    reader.rendered = render_all(_markdown_cells(tables))
     for name, table in tables.items():
         for column in table.spec.columns:
             if column.required and column.name not in table.columns:
