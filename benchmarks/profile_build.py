@@ -3,11 +3,13 @@
     .venv/bin/python benchmarks/profile_build.py WORKBOOK [--audience internal] [--top 25]
 
 Stages are the pipeline's own steps, called one by one in this process
-(wall time, and CPU time, which a busy machine disturbs less):
-read the sources, match sheets and parse cells (with the Markdown), product
-rules, the audience projection, rendering every page into memory, writing
-the files into a fresh folder. Then the whole build runs once more under
-cProfile and the functions with the most time of their own are listed.
+(wall time, and CPU time, which a busy machine disturbs less; the CPU time
+of worker processes is added in): read the sources, match sheets and parse
+cells (with the Markdown), product rules, the audience projection, then
+rendering every page and writing it into a fresh folder, as a build does
+(over the cores for a big site: `render/write.py`). Then the whole build
+runs once more under cProfile, in one process so that the profile sees the
+rendering, and the functions with the most time of their own are listed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import shutil
 import sys
 import tempfile
@@ -28,17 +31,17 @@ def stages(sources: list[str], audience: str) -> list[tuple[str, float, float]]:
     from sheetmap.audience import project
     from sheetmap.config import Config
     from sheetmap.parse import build_roadmap
-    from sheetmap.render.site import site_files
+    from sheetmap.render.site import write_site
     from sheetmap.render.views import SiteView
     from sheetmap.report import Report
     from sheetmap.sources import read_sources
 
     config = Config()
     timings: list[tuple[str, float, float]] = []
-    cpu = [time.process_time()]
+    cpu = [_cpu()]
 
     def timed(name: str, started: float) -> float:
-        now, used = time.perf_counter(), time.process_time()
+        now, used = time.perf_counter(), _cpu()
         timings.append((name, now - started, used - cpu[0]))
         cpu[0] = used
         print(f"  {name}: {now - started:.2f} s", file=sys.stderr, flush=True)
@@ -55,28 +58,29 @@ def stages(sources: list[str], audience: str) -> list[tuple[str, float, float]]:
     projected = project(roadmap, audience)
     t = timed(f"project for {audience}", t)
     view = SiteView(projected, config, None)
-    files = list(site_files(view, None))
-    t = timed(f"render {len(files):,} files ({sum(len(d) for _, d in files) / 1e6:.0f} MB)", t)
     folder = Path(tempfile.mkdtemp(prefix="sheetmap-profile-"))
     try:
-        made: set[Path] = set()
-        for relative, data in files:
-            target = folder / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-        t = timed("write into a fresh folder", t)
+        count = write_site(view, folder, None)
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        t = timed(f"render and write {count:,} files ({size / 1e6:.0f} MB) into a fresh folder", t)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         timed("remove a site of that size", t)
     return timings
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of the worker processes it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def hottest(sources: list[str], audience: str, top: int) -> str:
     from sheetmap.config import Config
     from sheetmap.pipeline import build
+    from sheetmap.render import write
 
+    write.PARALLEL_FROM = 10**12  # a profile sees only its own process
     out = Path(tempfile.mkdtemp(prefix="sheetmap-profile-")) / "site"
     profiler = cProfile.Profile()
     try:

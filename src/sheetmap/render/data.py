@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
+from json.encoder import encode_basestring  # the C one where there is one
 from typing import Any
 
 from sheetmap.model import Idea, Initiative
@@ -75,5 +78,67 @@ def _idea(view: SiteView, x: Idea) -> dict[str, Any]:
 
 
 def dumps(data: Any) -> bytes:
-    """Stable, readable JSON bytes: same data, same bytes."""
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Stable, readable JSON bytes: same data, same bytes.
+
+    Exactly `json.dumps(data, ensure_ascii=False, indent=1)` and a newline.
+    With an indent, the json module encodes in pure Python, a generator per
+    level; the data here is only dicts with text keys, lists and plain
+    values, which `_encode` writes in one recursive pass, 1.6 times as fast
+    (roadmap.json of 10,000 initiatives is 16 MB). Anything else goes to
+    the json module.
+    """
+    out: list[str] = []
+    try:
+        _encode(data, out.append, "\n")
+    except _Unusual:
+        return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+class _Unusual(Exception):
+    """A key or value `_encode` leaves to the json module."""
+
+
+def _encode(value: Any, write: Callable[[str], None], newline: str) -> None:
+    """`value` as json.dumps writes it with indent=1, at the indentation `newline` ends with."""
+    # The same order of checks as json's encoder: bool is an int, and subclasses count as their base.
+    if isinstance(value, str):
+        write(encode_basestring(value))
+    elif value is None:
+        write("null")
+    elif value is True:
+        write("true")
+    elif value is False:
+        write("false")
+    elif isinstance(value, int):
+        write(int.__repr__(value))
+    elif isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            raise _Unusual  # NaN and Infinity: the json module's spelling
+        write(float.__repr__(value))
+    elif isinstance(value, list | tuple):
+        if not value:
+            write("[]")
+            return
+        inner = newline + " "
+        write("[" + inner)
+        for index, item in enumerate(value):
+            if index:
+                write("," + inner)
+            _encode(item, write, inner)
+        write(newline + "]")
+    elif isinstance(value, dict):
+        if not value:
+            write("{}")
+            return
+        inner = newline + " "
+        write("{" + inner)
+        for index, (key, item) in enumerate(value.items()):
+            if not isinstance(key, str):
+                raise _Unusual
+            write(("," + inner if index else "") + encode_basestring(key) + ": ")
+            _encode(item, write, inner)
+        write(newline + "}")
+    else:
+        raise _Unusual

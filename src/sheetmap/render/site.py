@@ -3,18 +3,21 @@
 Templates resolve from the team's `site_templates/` first, then the
 built-in theme; a team's template can extend the built-in one it replaces
 with `{% extends "default:card.html" %}`. Static files resolve the same
-way. `site_files` yields `(path, bytes)` pairs, so the CLI writes them to
-a folder and the MkDocs plugin hands them to MkDocs.
+way. `site_pages` lists every file as a `Page` (its path, and how to make
+its bytes), without rendering anything: `write_site` shares the pages out
+among worker processes, and `site_files` renders them one by one, in
+order (`sheetmap serve` asks for the board first).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -37,9 +40,26 @@ CSP = (
     "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'"
 )
 
-#: Extra page generators (the sprint view, the feed, …) register here:
-#: each takes the view and the Jinja environment and yields (path, bytes).
-PageGenerator = Callable[[SiteView, jinja2.Environment], Iterator[tuple[str, bytes]]]
+
+class Page(NamedTuple):
+    """One file of the site, not rendered yet.
+
+    `make` renders it, in whichever process renders it, so it must depend
+    on nothing but its arguments. `weight` is roughly how many rows the
+    page lists (cards, ideas, tasks), so the heavy pages are started first.
+    `lists_all` marks a page that reads the whole roadmap (the board,
+    roadmap.json): the main process renders those (see render/write.py).
+    """
+
+    path: str
+    make: Callable[[], bytes]
+    weight: int = 1
+    lists_all: bool = False
+
+
+#: Extra page generators (the sprint view, …) register here:
+#: each takes the view and the Jinja environment and yields `Page`s.
+PageGenerator = Callable[[SiteView, jinja2.Environment], Iterator[Page]]
 GENERATORS: list[PageGenerator] = []
 
 
@@ -52,17 +72,27 @@ def _builtin_templates() -> jinja2.BaseLoader:
     return jinja2.PackageLoader(THEME_PACKAGE, "templates")
 
 
-def environment(templates: Path | None) -> jinja2.Environment:
-    """The Jinja environment: user overrides, then `default:`-prefixed and plain built-ins."""
-    return _environment(str(templates) if templates else "")
+def environment(templates: Path | None, *, reload: bool = True) -> jinja2.Environment:
+    """The Jinja environment: user overrides, then `default:`-prefixed and plain built-ins.
+
+    With `reload` (`sheetmap serve`, the MkDocs plugin, `site_files`) it is
+    kept between builds and compiles a template file again when it changed.
+    Without (`write_site`: one build), it is a fresh environment that reads
+    each template once and never checks it again: that check is a `stat` of
+    the file for every `{% include %}` of every card. Compiled templates are
+    kept by source checksum either way, so a fresh one compiles nothing twice.
+    """
+    key = str(templates) if templates else ""
+    return _environment(key) if reload else _new_environment(key, reload=False)
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept by name and source checksum.
 
     `sheetmap serve` empties the template cache before every rebuild (a new
-    override must win over a cached built-in); with this, an unchanged
-    template is not parsed and compiled again, only looked up.
+    override must win over a cached built-in), and each `write_site` starts
+    a fresh environment; with this, an unchanged template is not parsed and
+    compiled again, only looked up.
     """
 
     def __init__(self) -> None:
@@ -77,8 +107,16 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store[bucket.key] = bucket.bytecode_to_string()
 
 
+#: Shared by every environment: they are configured alike, so the same source compiles alike.
+_COMPILED = _MemoryBytecodeCache()
+
+
 @lru_cache(maxsize=4)
 def _environment(templates: str) -> jinja2.Environment:
+    return _new_environment(templates, reload=True)
+
+
+def _new_environment(templates: str, *, reload: bool) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if templates:
         loaders.append(jinja2.FileSystemLoader(templates))
@@ -91,7 +129,8 @@ def _environment(templates: str) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        bytecode_cache=_MemoryBytecodeCache(),
+        bytecode_cache=_COMPILED,
+        auto_reload=reload,
     )
     env.globals["initiative_url"] = initiative_url
     env.globals["csp"] = CSP
@@ -119,40 +158,53 @@ def render(env: jinja2.Environment, template: str, view: SiteView, root: str, **
 
 
 def site_files(view: SiteView, templates: Path | None = None) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site, in a fixed order."""
-    env = environment(templates)
-    pages: list[str] = []
-    for path, data in _pages(view, env):
-        if path.endswith(".html") and not path.startswith(f"{EMBED_DIR}/"):
-            pages.append(path)
-        yield path, data
-    yield "feed.xml", atom(view)
-    yield "robots.txt", robots_txt(view)
+    """Every file of the site with its bytes, in a fixed order, each rendered when it is reached."""
+    for page in site_pages(view, templates):
+        yield page.path, page.make()
+
+
+def site_pages(view: SiteView, templates: Path | None = None, env: jinja2.Environment | None = None) -> Iterator[Page]:
+    """Every file of the site, in a fixed order, not rendered yet."""
+    env = env or environment(templates)
+    html: list[str] = []
+    for page in _pages(view, env):
+        if page.path.endswith(".html") and not page.path.startswith(f"{EMBED_DIR}/"):
+            html.append(page.path)
+        yield page
+    roadmap = view.roadmap
+    yield Page("feed.xml", partial(atom, view), lists_all=True)
+    yield Page("robots.txt", partial(robots_txt, view), lists_all=True)
     if view.config.base_url and not view.internal:
-        yield "sitemap.xml", sitemap_xml(view, pages)
-    yield "roadmap.json", dumps(roadmap_data(view))
-    yield from static_files(view.config, templates, internal=view.internal)
-    yield "assets/themes.css", theme_css(view)
+        yield Page("sitemap.xml", partial(sitemap_xml, view, html), len(html), lists_all=True)
+    weight = len(roadmap.initiatives) + len(roadmap.ideas)
+    yield Page("roadmap.json", partial(_roadmap_json, view), weight, lists_all=True)
+    for path, data in static_files(view.config, templates, internal=view.internal):
+        yield Page(path, partial(bytes, data), lists_all=True)
+    yield Page("assets/themes.css", partial(theme_css, view), lists_all=True)
 
 
-def _pages(view: SiteView, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
-    yield "index.html", render(env, "index.html", view, ".", page="board", path="index.html")
-    embed = f"{EMBED_DIR}/index.html"
-    yield embed, render(env, "embed.html", view, "..", page="embed", path=embed, compact=True)
+def _roadmap_json(view: SiteView) -> bytes:
+    return dumps(roadmap_data(view))
+
+
+def _pages(view: SiteView, env: jinja2.Environment) -> Iterator[Page]:
+    def listing(template: str, root: str, page: str, path: str, weight: int, **context: Any) -> Page:
+        make = partial(render, env, template, view, root, page=page, path=path, **context)
+        return Page(path, make, weight, lists_all=True)
+
+    board = len(view.board)
+    yield listing("index.html", ".", "board", "index.html", board)
+    yield listing("embed.html", "..", "embed", f"{EMBED_DIR}/index.html", board, compact=True)
+    ideas = view.ideas_by_initiative
     for item in view.roadmap.initiatives:
         path = initiative_url(item)
-        yield path, render(env, "initiative.html", view, "..", page="initiative", item=item, path=path)
-    yield (
-        "completed/index.html",
-        render(env, "completed.html", view, "..", page="completed", path="completed/index.html"),
-    )
-    yield (
-        "objectives/index.html",
-        render(env, "objectives.html", view, "..", page="objectives", path="objectives/index.html"),
-    )
+        make = partial(render, env, "initiative.html", view, "..", page="initiative", item=item, path=path)
+        yield Page(path, make, 1 + len(ideas.get(item.id, ())))
+    yield listing("completed.html", "..", "completed", "completed/index.html", len(view.completed))
+    weight = len(view.roadmap.objectives) + len(view.roadmap.initiatives)
+    yield listing("objectives.html", "..", "objectives", "objectives/index.html", weight)
     if view.internal:
-        path = "priorities/index.html"
-        yield path, render(env, "priorities.html", view, "..", page="priorities", path=path)
+        yield listing("priorities.html", "..", "priorities", "priorities/index.html", len(view.roadmap.ideas))
     for generate in GENERATORS:
         yield from generate(view, env)
 
@@ -188,17 +240,27 @@ def theme_css(view: SiteView) -> bytes:
 
 
 def write_site(view: SiteView, folder: Path, templates: Path | None = None) -> int:
-    """Write every file into `folder` (a fresh one); returns the number of files."""
-    count = 0
-    made: set[Path] = set()
-    for relative, data in site_files(view, templates):
-        target = folder / relative
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-        count += 1
-    return count
+    """Write every file into `folder` (a fresh one), over the machine's cores when it pays; returns the number of files.
+
+    Raises SheetmapError, naming the template and line, when a template fails.
+    """
+    from sheetmap.render.write import write_pages  # here: `site_files` alone (serve) never needs it
+
+    env = environment(templates, reload=False)
+    return write_pages(list(site_pages(view, templates, env)), folder, prepare=partial(_prepare, view, env))
+
+
+def _prepare(view: SiteView, env: jinja2.Environment) -> None:
+    """What every worker would otherwise do again: compile the templates, work out what many pages share."""
+    view.warm()
+    for name in env.list_templates(filter_func=_page_template):
+        # A broken template that a page uses fails that page, with its message; an unused one never mattered.
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+
+
+def _page_template(name: str) -> bool:
+    return name.endswith(".html") and not name.startswith(("default:", "mkdocs/", "serve/"))
 
 
 # The built-in page generators register themselves on import (after `page_generator` exists).

@@ -8,27 +8,19 @@ the sprint backlog cannot reach a public site twice over.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import partial
+from typing import NamedTuple
 
 import jinja2
 
-from sheetmap.model import Idea, Initiative, Sprint, Task
+from sheetmap.model import Idea, Initiative, Task
 from sheetmap.render.charts import burndown_svg, velocity_svg
-from sheetmap.render.site import page_generator, render
+from sheetmap.render.delivery import SPRINT_DIR, points_text, sprint_path
+from sheetmap.render.site import Page, page_generator, render
 from sheetmap.render.views import SiteView, initiative_url
-from sheetmap.sprint_stats import group_by_status
-
-SPRINT_DIR = "sprints"
-#: Page names the view uses itself; a sprint whose slug is one of them gets a prefix.
-RESERVED = ("index", "unplanned")
-
-
-def sprint_path(sprint: Sprint) -> str:
-    """The sprint's page relative to the site root (the `sprint_path` macro says the same)."""
-    prefix = "sprint-" if sprint.slug in RESERVED else ""
-    return f"{SPRINT_DIR}/{prefix}{sprint.slug}.html"
+from sheetmap.sprint_stats import SprintSummary, group_by_status
 
 
 @dataclass(frozen=True)
@@ -41,22 +33,49 @@ class Served:
     initiative_url: str = ""
 
 
+class TaskCard(NamedTuple):
+    """One task as its card on a board shows it (`task_list` in sprint_macros.html)."""
+
+    task: Task
+    served: Served
+    #: the CSS class of its status: 'status-in-progress'
+    status: str
+    #: the card's id after 'task-': the task's ID in lower case, spaces as dashes
+    anchor: str
+    #: '5 pts', '1 pt', '2.5 pts'; '' without an estimate
+    points: str
+    #: the assignee's initials, for the avatar ('' without an assignee)
+    initials: str
+    #: the Done-on date as the card writes it ('3 Oct') and as ISO; '' without one
+    done: str
+    done_iso: str
+
+
 class TaskLinks:
-    """Resolves a task's Item (an idea or an initiative ID) to the pages it links to."""
+    """Resolves a task's Item (an idea or an initiative ID) to the pages it links to, and makes task cards.
+
+    Results are kept per Item, assignee and day: a board of 100,000 tasks has far fewer of each.
+    """
 
     def __init__(self, view: SiteView) -> None:
         self.view = view
-
-    @cached_property
-    def _ideas(self) -> dict[str, Idea]:
-        return {i.id: i for i in self.view.roadmap.ideas}
+        self._served: dict[str, Served] = {}
+        self._status: dict[str, str] = {}
+        self._initials: dict[str, str] = {}
+        self._days: dict[dt.date, tuple[str, str]] = {}
 
     def served(self, task: Task) -> Served:
+        served = self._served.get(task.item)
+        if served is None:
+            served = self._served[task.item] = self._serve(task.item)
+        return served
+
+    def _serve(self, item_id: str) -> Served:
         initiatives = self.view.initiatives_by_id
-        if task.item in initiatives:
-            item = initiatives[task.item]
+        if item_id in initiatives:
+            item = initiatives[item_id]
             return Served(initiative=item, initiative_url=initiative_url(item))
-        idea = self._ideas.get(task.item)
+        idea = self.view.ideas_by_id.get(item_id)
         if idea is None:
             return Served()
         parent = initiatives.get(idea.initiative)
@@ -64,6 +83,34 @@ class TaskLinks:
             return Served(idea=idea)  # an idea under no initiative has no page to link to
         url = initiative_url(parent)
         return Served(idea=idea, initiative=parent, idea_url=f"{url}#idea-{idea.slug}", initiative_url=url)
+
+    @staticmethod
+    def points(tasks: Iterable[Task]) -> str:
+        """The estimates of `tasks` added up, as the `pts` macro writes them (tasks without one count nothing)."""
+        return points_text(sum(t.estimate for t in tasks if t.estimate is not None))
+
+    def cards(self, tasks: Iterable[Task]) -> list[TaskCard]:
+        return [self.card(task) for task in tasks]
+
+    def card(self, task: Task) -> TaskCard:
+        status = self._status.get(task.status)
+        if status is None:
+            status = self._status[task.status] = "status-" + task.status.lower().replace(" ", "-")
+        estimate = task.estimate
+        points = "" if estimate is None else f"{points_text(estimate)} pt{'s' if estimate != 1 else ''}"
+        initials = ""
+        if task.assignee:
+            initials = self._initials.get(task.assignee, "")
+            if not initials:
+                initials = self._initials[task.assignee] = Formats.initials(task.assignee)
+        done = done_iso = ""
+        if task.done_on:
+            day = self._days.get(task.done_on)
+            if day is None:
+                day = self._days[task.done_on] = (Formats.day(task.done_on), task.done_on.isoformat())
+            done, done_iso = day
+        anchor = task.id.lower().replace(" ", "-")
+        return TaskCard(task, self.served(task), status, anchor, points, initials, done, done_iso)
 
 
 class Formats:
@@ -99,31 +146,44 @@ class Formats:
 
 
 @page_generator
-def sprint_pages(view: SiteView, env: jinja2.Environment) -> Iterator[tuple[str, bytes]]:
+def sprint_pages(view: SiteView, env: jinja2.Environment) -> Iterator[Page]:
     """The sprint view's pages, for internal builds that have sprints or tasks."""
     roadmap = view.roadmap
     if not view.internal or roadmap.is_public or not (roadmap.sprints or roadmap.tasks):
         return
     plan = view.sprint_plan
-    common = {"plan": plan, "links": TaskLinks(view), "fmt": Formats(), "page": "sprints"}
-    velocity = velocity_svg(plan.velocity_sprints, plan.average_velocity)
-    yield f"{SPRINT_DIR}/index.html", render(env, "sprints.html", view, "..", velocity_chart=velocity, **common)
+    yield Page(f"{SPRINT_DIR}/index.html", partial(_overview_page, view, env), len(plan.sprints), lists_all=True)
     for summary in plan.sprints:
-        yield (
-            sprint_path(summary.sprint),
-            render(
-                env,
-                "sprint.html",
-                view,
-                "..",
-                summary=summary,
-                burndown_chart=burndown_svg(summary),
-                neighbours=plan.neighbours(summary),
-                **common,
-            ),
-        )
+        yield Page(sprint_path(summary.sprint), partial(_sprint_page, view, env, summary), len(summary.tasks))
     if plan.unplanned:
-        yield (
-            f"{SPRINT_DIR}/unplanned.html",
-            render(env, "sprint_unplanned.html", view, "..", columns=group_by_status(plan.unplanned), **common),
-        )
+        make = partial(_unplanned_page, view, env)
+        yield Page(f"{SPRINT_DIR}/unplanned.html", make, len(plan.unplanned), lists_all=True)
+
+
+def _common(view: SiteView) -> dict[str, object]:
+    return {"plan": view.sprint_plan, "links": TaskLinks(view), "fmt": Formats(), "page": "sprints"}
+
+
+def _overview_page(view: SiteView, env: jinja2.Environment) -> bytes:
+    plan = view.sprint_plan
+    velocity = velocity_svg(plan.velocity_sprints, plan.average_velocity)
+    return render(env, "sprints.html", view, "..", velocity_chart=velocity, **_common(view))
+
+
+def _sprint_page(view: SiteView, env: jinja2.Environment, summary: SprintSummary) -> bytes:
+    plan = view.sprint_plan
+    return render(
+        env,
+        "sprint.html",
+        view,
+        "..",
+        summary=summary,
+        burndown_chart=burndown_svg(summary),
+        neighbours=plan.neighbours(summary),
+        **_common(view),
+    )
+
+
+def _unplanned_page(view: SiteView, env: jinja2.Environment) -> bytes:
+    columns = group_by_status(view.sprint_plan.unplanned)
+    return render(env, "sprint_unplanned.html", view, "..", columns=columns, **_common(view))

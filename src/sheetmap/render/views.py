@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sheetmap.config import Config
 from sheetmap.model import Feedback, Idea, Initiative, Objective, Roadmap, Task, Theme
+from sheetmap.render.delivery import Deliveries, DeliveryReport
 from sheetmap.schema import EFFORTS, HORIZONS, STAGES, VALUES
-from sheetmap.sprint_stats import Delivery, SprintOverview, delivery, overview
+from sheetmap.sprint_stats import Delivery, SprintOverview, overview
 
 if TYPE_CHECKING:
     from sheetmap.render.changes import Change
@@ -79,7 +80,9 @@ def search_text(*parts: str) -> str:
     if text.isascii():  # nothing to decompose: the common case, and a big board's hot loop
         return text
     text = unicodedata.normalize("NFD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+    # The combining marks among the text's distinct characters, removed in one pass.
+    marks = [c for c in set(text) if unicodedata.combining(c)]
+    return text.translate(dict.fromkeys(map(ord, marks))) if marks else text
 
 
 @dataclass
@@ -93,12 +96,25 @@ class SiteView:
     def internal(self) -> bool:
         return not self.roadmap.is_public
 
+    def warm(self) -> None:
+        """Work out now what many pages look up, so processes that render pages share it rather than redo it."""
+        for name in ("ideas_by_initiative", "objectives_by_id", "initiatives_by_id", "themes_by_name", "board"):
+            getattr(self, name)
+        if self.internal:
+            for name in ("ideas_by_id", "feedback_by_item", "tasks_by_item", "sprint_plan", "deliveries"):
+                getattr(self, name)
+        self._changes  # noqa: B018  (the feed and roadmap.json both need it)
+
     @cached_property
     def ideas_by_initiative(self) -> dict[str, list[Idea]]:
         grouped: dict[str, list[Idea]] = defaultdict(list)
         for idea in self.roadmap.ideas:
             grouped[idea.initiative].append(idea)
         return dict(grouped)
+
+    @cached_property
+    def ideas_by_id(self) -> dict[str, Idea]:
+        return {i.id: i for i in self.roadmap.ideas}
 
     @cached_property
     def objectives_by_id(self) -> dict[str, Objective]:
@@ -150,6 +166,18 @@ class SiteView:
         return [o for o in self.roadmap.objectives if o.id in used]
 
     def card_search(self, item: Initiative) -> str:
+        # Kept: the board and the embed both show every card. The entry holds the item, so no
+        # other object can take its id while the entry exists.
+        known = self._searches.get(id(item))
+        if known is None:
+            known = self._searches[id(item)] = (item, self._card_search(item))
+        return known[1]
+
+    @cached_property
+    def _searches(self) -> dict[int, tuple[Initiative, str]]:
+        return {}
+
+    def _card_search(self, item: Initiative) -> str:
         theme = self.theme(item.theme)
         objectives = [self.objectives_by_id[o].title for o in item.objectives if o in self.objectives_by_id]
         return search_text(
@@ -242,9 +270,17 @@ class SiteView:
         """Every sprint summarised (the sprint view; empty for a public roadmap, which has no sprints)."""
         return overview(self.roadmap)
 
+    @cached_property
+    def deliveries(self) -> Deliveries:
+        return Deliveries(self.sprint_plan, self.tasks_by_item)
+
     def delivery(self, item_ids: Iterable[str]) -> Delivery:
-        """What the sprint backlog delivered for these ideas and initiatives (an initiative page's Delivery block)."""
-        return delivery([t for i in item_ids for t in self.tasks_by_item.get(i, [])], self.sprint_plan)
+        """What the sprint backlog delivered for these ideas and initiatives."""
+        return self.deliveries.delivery(item_ids)
+
+    def delivery_report(self, item: Initiative) -> DeliveryReport | None:
+        """An initiative page's Delivery block: in total, per idea, for the initiative itself; None without tasks."""
+        return self.deliveries.report(item, self.ideas_by_initiative.get(item.id, []))
 
     @cached_property
     def tags(self) -> list[str]:
