@@ -7,7 +7,7 @@ the sheet's XML before calamine reads it, and `xlsx_calamine.py` leaves a
 sheet whose rectangle would pass `MAX_CELLS` to openpyxl, which streams.
 
 Here real workbooks with pathological sheets are read by `read_source` in a
-fresh process, whose peak memory (`ru_maxrss`) is measured; the bound is
+fresh process, whose peak memory (`VmHWM`) is measured; the bound is
 checked against calamine's own rectangle on odd XML (Hypothesis); the layout
 Excel writes is checked to take the quick path; and the guard's hand-over of
 the parts it inflated is checked to be exactly what zipfile reads.
@@ -48,7 +48,8 @@ from sheetmap.sources import read_source
 from sheetmap.sources.xlsx_calamine import read_with_calamine
 path = sys.argv[1]
 sheets = read_source(path)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM starts afresh at exec; ru_maxrss would inherit the size of the (large) test process that forked us.
+peak = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) // 1024
 rows = [[r.number, len(r.values), repr(r.values[0]), repr(r.values[-1])] for r in sheets[0].rows]
 on_calamine = read_with_calamine(Path(path), path) is not None
 print(json.dumps({"rows": rows, "peak_mb": peak, "calamine": on_calamine}))
