@@ -124,8 +124,15 @@ def test_workers_write_the_same_bytes_as_one_process(big_workbook: Path, tmp_pat
 
 
 @needs_cores
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        ("{{ item.no_such_field.upper() }}", "no_such_field"),  # Jinja's own error
+        ('{{ item.rank + "st" }}', "unsupported operand type(s) for +"),  # Python's, raised in the team's template
+    ],
+)
 def test_a_page_that_fails_in_a_worker_fails_the_build_and_publishes_nothing(
-    big_workbook: Path, tmp_path: Path
+    big_workbook: Path, tmp_path: Path, mistake: str, said: str
 ) -> None:
     assert run_sheetmap("build", big_workbook, "--out", "site", cwd=tmp_path).returncode == 0
     before = tree_bytes(tmp_path / "site")
@@ -134,7 +141,7 @@ def test_a_page_that_fails_in_a_worker_fails_the_build_and_publishes_nothing(
     # One initiative page in the middle of the list fails: a mistake in a team's template.
     (templates / "initiative.html").write_text(
         '{% extends "default:initiative.html" %}\n'
-        '{% block main %}{% if item.id == "INIT-77" %}{{ item.no_such_field.upper() }}{% endif %}'
+        '{% block main %}{% if item.id == "INIT-77" %}' + mistake + "{% endif %}"
         "{{ super() }}{% endblock %}\n",
         encoding="utf-8",
     )
@@ -145,7 +152,7 @@ def test_a_page_that_fails_in_a_worker_fails_the_build_and_publishes_nothing(
     message = failed.stderr.split("Error: ", 1)[1]
     assert "Traceback" not in failed.stderr
     assert message.startswith("The template site_templates/initiative.html has an error at line 2")
-    assert "(rendering initiatives/" in message and "no_such_field" in message
+    assert "(rendering initiatives/" in message and said in message
     assert "Nothing was written; site/ is unchanged." in message
     assert tree_bytes(tmp_path / "site") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(WORK_PREFIX)] == []
@@ -264,3 +271,13 @@ def test_chunks_cover_every_page_once_heaviest_first() -> None:
     assert all(part == sorted(part) for part in parts)
     assert 2 <= len(parts) <= 2 * write.CHUNKS_PER_WORKER + 1
     assert len(write.chunks([1] * 100_000, 10_000)) <= write.MAX_CHUNKS
+
+
+def test_two_pages_for_one_file_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    """Which process wrote last would decide the file: a repeated path is a bug, caught up front."""
+    from sheetmap.render.site import Page
+
+    pages = [Page("sprints/a.html", lambda: b"first"), Page("sprints/a.html", lambda: b"second")]
+    with pytest.raises(ValueError, match=r"sprints/a\.html"):
+        write.write_pages(pages, tmp_path / "site")
+    assert not (tmp_path / "site").exists()

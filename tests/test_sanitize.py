@@ -75,9 +75,18 @@ def test_bare_web_and_mail_addresses_become_links() -> None:
     assert removed == ()
 
 
-def test_a_bare_address_of_another_scheme_keeps_its_text_but_not_its_link() -> None:
-    assert render_markdown("Files: ftp://files.example.com/x") == (
-        '<p>Files: <a rel="noopener noreferrer">ftp://files.example.com/x</a></p>',
+def test_a_bare_address_of_another_scheme_stays_text_without_a_warning() -> None:
+    """Mentioning an ftp:// or xmpp: address is not unsafe: it is shown as typed, not linked, not reported."""
+    assert render_markdown("Files: ftp://files.example.com/x?a=1&b=2") == (
+        "<p>Files: ftp://files.example.com/x?a=1&amp;b=2</p>",
+        (),
+    )
+    assert render_markdown("Chat: xmpp:ops@chat.example.com") == ("<p>Chat: xmpp:ops@chat.example.com</p>", ())
+
+
+def test_a_markdown_link_of_another_scheme_is_removed_and_reported() -> None:
+    assert render_markdown("[the files](ftp://files.example.com/x)") == (
+        '<p><a rel="noopener noreferrer">the files</a></p>',
         ("a 'ftp:' link",),
     )
 

@@ -61,10 +61,14 @@ class _Cmark:
         data = text.encode()
         lib = _cmark.lib
         with _lock:
-            lib.cmark_parser_feed(self.parser, data, len(data))
-            root = lib.cmark_parser_finish(self.parser)
-            html = lib.cmark_render_html(root, OPTIONS, self.extensions)
-            self.node_free(root)
+            try:
+                lib.cmark_parser_feed(self.parser, data, len(data))
+            finally:  # even when interrupted: text left in the shared parser would open the next cell
+                root = lib.cmark_parser_finish(self.parser)
+            try:
+                html = lib.cmark_render_html(root, OPTIONS, self.extensions)
+            finally:
+                self.node_free(root)
         try:
             return _cmark.ffi.string(html).decode()
         finally:

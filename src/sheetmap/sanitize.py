@@ -172,7 +172,7 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
     source = _SURROGATE.sub("\ufffd", source)  # unencodable; parse.py has removed them already
     costly = _too_costly(source)
     # cmark ends each block with a newline; after the last one it would only add blank lines to pages
-    raw = "" if costly else to_html(source).rstrip("\n")
+    raw = "" if costly else _unlink_other_schemes(to_html(source).rstrip("\n"))
     costly = costly or _too_deep(raw)
     if costly:
         return _CLEANER.clean(_plain(source)), (costly,)
@@ -185,6 +185,20 @@ def render_markdown(source: str) -> tuple[str, tuple[str, ...]]:
     if visible != clean:
         removed += ("invisible or text-direction characters",)
     return visible, removed
+
+
+#: A link cmark's autolink made of a bare ftp:// or xmpp: address (its text is its address).
+_OTHER_SCHEME_AUTOLINK = re.compile(r'<a href="((?:ftp|xmpp):[^"<>]*)">\1</a>', re.IGNORECASE)
+
+
+def _unlink_other_schemes(raw: str) -> str:
+    """Bare ftp:// and xmpp: addresses stay text, as typed.
+
+    cmark's autolink makes them links, which the allowlist would then strip
+    and report as unsafe: a false alarm for text that mentions an address.
+    A link written as Markdown ([files](ftp://…)) is still removed and reported.
+    """
+    return _OTHER_SCHEME_AUTOLINK.sub(r"\1", raw) if "<a " in raw else raw
 
 
 #: A tag as nh3 writes it: attribute values are double-quoted, with '"' escaped; text has no '<'.

@@ -42,8 +42,8 @@ class SlugRegistry:
     `init-1-2`, so case-insensitive file systems never merge two pages.
     """
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: tuple[str, ...] = ()) -> None:
+        self._taken: set[str] = set(taken)
         self._given: dict[str, str] = {}
 
     def slug(self, key: str) -> str:
@@ -67,8 +67,8 @@ def assign_slugs(roadmap: Roadmap) -> Roadmap:
     page is still `init-1`).
     """
 
-    def assign(items: tuple[Any, ...], key: Callable[[Any], str]) -> tuple[Any, ...]:
-        registry = SlugRegistry()
+    def assign(items: tuple[Any, ...], key: Callable[[Any], str], taken: tuple[str, ...] = ()) -> tuple[Any, ...]:
+        registry = SlugRegistry(taken)
         return tuple(_with_slug(x, registry.slug(key(x))) for x in items)
 
     return replace(
@@ -77,7 +77,8 @@ def assign_slugs(roadmap: Roadmap) -> Roadmap:
         ideas=assign(roadmap.ideas, lambda x: x.id),
         objectives=assign(roadmap.objectives, lambda x: x.id),
         themes=assign(roadmap.themes, lambda x: x.name),
-        sprints=assign(roadmap.sprints, lambda x: x.name),
+        # sprints/index.html and sprints/unplanned.html are the sprint view's own pages
+        sprints=assign(roadmap.sprints, lambda x: x.name, taken=("index", "unplanned")),
     )
 
 

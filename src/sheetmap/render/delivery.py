@@ -20,14 +20,14 @@ from sheetmap.model import Idea, Initiative, Sprint, Task
 from sheetmap.sprint_stats import Delivery, SprintOverview
 
 SPRINT_DIR = "sprints"
-#: Page names the sprint view uses itself; a sprint whose slug is one of them gets a prefix.
-RESERVED = ("index", "unplanned")
 
 
 def sprint_path(sprint: Sprint) -> str:
-    """The sprint's page relative to the site root (the `sprint_path` macro says the same)."""
-    prefix = "sprint-" if sprint.slug in RESERVED else ""
-    return f"{SPRINT_DIR}/{prefix}{sprint.slug}.html"
+    """The sprint's page relative to the site root (the `sprint_path` macro says the same).
+
+    No sprint's slug is `index` or `unplanned` (slugs.assign_slugs), the sprint view's own pages.
+    """
+    return f"{SPRINT_DIR}/{sprint.slug}.html"
 
 
 def points_text(value: float) -> str:

@@ -78,6 +78,7 @@ def write_pages(pages: Sequence[Page], folder: Path, prepare: Callable[[], None]
     shared lookups). Raises SheetmapError for a template that fails or a
     file that cannot be written; other exceptions (bugs) propagate as they are.
     """
+    _refuse_repeated_paths(pages)
     _make_folders(pages, folder)
     count = workers()
     with _frozen_heap() as freeze:
@@ -116,6 +117,15 @@ def _frozen_heap() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+def _refuse_repeated_paths(pages: Sequence[Page]) -> None:
+    """Two pages with one path would leave whichever process wrote last: never let timing decide a file."""
+    seen: set[str] = set()
+    for page in pages:
+        if page.path in seen:
+            raise ValueError(f"two pages would be written to {page.path}")  # a bug: slugs are unique per folder
+        seen.add(page.path)
+
+
 def _make_folders(pages: Sequence[Page], folder: Path) -> None:
     for parent in sorted({(folder / p.path).parent for p in pages}):
         parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +143,12 @@ def _write_one(page: Page, folder: Path) -> str | None:
     try:
         data = page.make()
     except jinja2.TemplateError as exc:
+        return template_failure(exc, page.path, exc.__traceback__)
+    except Exception as exc:
+        # `{{ 1 + "a" }}` in a team's own template raises a plain TypeError: still their template to fix.
+        # The same in a built-in template, or in Python, is a bug and keeps its traceback.
+        if not _failed_in_own_template(exc.__traceback__):
+            raise
         return template_failure(exc, page.path, exc.__traceback__)
     try:
         (folder / page.path).write_bytes(data)
@@ -401,7 +417,21 @@ def _check(workers: _Workers, pages: Sequence[Page]) -> int:
 # --- messages ----------------------------------------------------------------------------------------------------
 
 
-def template_failure(exc: jinja2.TemplateError, page: str, tb: TracebackType | None) -> str:
+#: Where the built-in templates are: an error there is sheetmap's, not the team's.
+_BUILT_IN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+def _failed_in_own_template(tb: TracebackType | None) -> bool:
+    """Whether the innermost template frame of `tb` is a team's template (not a built-in one)."""
+    filename = None
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            filename = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return filename is not None and not Path(filename).resolve().is_relative_to(_BUILT_IN_THEMES)
+
+
+def template_failure(exc: BaseException, page: str, tb: TracebackType | None) -> str:
     """'The template site_templates/card.html has an error at line 3 (rendering index.html): …'."""
     filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if not filename:
