@@ -42,6 +42,7 @@ if mode == "serial":
     write.PARALLEL_FROM = 10**12
 if mode == "parallel":
     write.BEFORE_FORK_FROM = 1000  # so this workbook's roadmap.json and priorities go before the fork
+    write.BEFORE_FORK_SHARE = 1.0
 if mode == "threads":
     import threading
     stop = threading.Event()
@@ -271,6 +272,25 @@ def test_chunks_cover_every_page_once_heaviest_first() -> None:
     assert all(part == sorted(part) for part in parts)
     assert 2 <= len(parts) <= 2 * write.CHUNKS_PER_WORKER + 1
     assert len(write.chunks([1] * 100_000, 10_000)) <= write.MAX_CHUNKS
+
+
+def test_whole_roadmap_pages_go_before_the_fork_only_while_they_are_a_small_share() -> None:
+    """Pages written before forking run with no other process: bounded, so 10x the rows stay 10x the time."""
+    from sheetmap.render.site import Page
+
+    def pages(items: int, item_weight: int, listings: list[int]) -> list[Page]:
+        shared = [Page(f"list-{n}.html", bytes, weight, lists_all=True) for n, weight in enumerate(listings)]
+        return shared + [Page(f"i/{n}.html", bytes, item_weight) for n in range(items)]
+
+    # Goal 1's shape: roadmap.json and the priorities of 20,000 ideas go first (memory), the rest after forking.
+    goal_1 = pages(2000, 11, [22_000, 20_000, 10_002, 2040, 1594, 1594, 406] + [1000] * 100)
+    assert write.before_fork(goal_1) == {0, 1}
+    # 100,000 public initiatives: every whole-roadmap page is past the threshold; at most a quarter of the work
+    # may run before the fork, where it used to be all of them.
+    big = pages(100_000, 3, [300_000, 100_000, 80_000, 80_000, 20_000])
+    chosen = write.before_fork(big)
+    assert chosen and sum(big[i].weight for i in chosen) <= 0.25 * sum(p.weight for p in big)
+    assert write.before_fork(pages(100, 3, [500, 400])) == set()  # small pages never wait for a fork
 
 
 def test_two_pages_for_one_file_are_refused_before_anything_is_written(tmp_path: Path) -> None:

@@ -241,9 +241,14 @@ class SiteView:
                 grouped[o].append(i)
         return dict(grouped)
 
+    @cached_property
+    def _shown_order(self) -> dict[str, int]:
+        """Each initiative's place on the board, then among the completed: worked out once, not per objective."""
+        return {i.id: n for n, i in enumerate(self.board + self.completed)}
+
     def objective_horizons(self, objective_id: str) -> list[tuple[str, list[Initiative]]]:
         """An objective's initiatives by horizon (Now, Next, Later, Done), empty horizons left out."""
-        order = {i.id: n for n, i in enumerate(self.board + self.completed)}
+        order = self._shown_order
         items = sorted(self.initiatives_by_objective.get(objective_id, []), key=lambda i: order.get(i.id, 0))
         return [(h, [i for i in items if i.horizon == h]) for h in HORIZONS if any(i.horizon == h for i in items)]
 

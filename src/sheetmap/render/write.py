@@ -50,8 +50,12 @@ PARALLEL_FROM = 1000
 #: Work is handed out in about this many chunks per worker, heaviest first, so no worker is left with a long tail.
 CHUNKS_PER_WORKER = 8
 #: Whole-roadmap pages listing this many rows are written before forking: each allocates 50-100 MB
-#: while it renders, which after a fork would all be copies (see `_write_parallel`).
+#: while it renders, which after a fork would all be copies (see `_write_parallel`) ...
 BEFORE_FORK_FROM = 10_000
+#: ... but only up to this share of all the work, since no other process runs meanwhile: with
+#: 100,000 initiatives every whole-roadmap page had reached the threshold, and a third of the
+#: rendering ran in one process (goal 3 of issue 9 measured 16x the time for 10x the rows).
+BEFORE_FORK_SHARE = 0.25
 
 
 class Written(NamedTuple):
@@ -210,6 +214,22 @@ def chunks(weights: Sequence[int], count: int) -> list[list[int]]:
     return result
 
 
+def before_fork(pages: Sequence[Page]) -> set[int]:
+    """The pages to write before forking: the heaviest whole-roadmap ones, while they are a small share.
+
+    Heaviest first, each taken only while the pages taken so far stay
+    within `BEFORE_FORK_SHARE` of the weight of all the pages.
+    """
+    budget = BEFORE_FORK_SHARE * sum(page.weight for page in pages)
+    candidates = [i for i, page in enumerate(pages) if page.lists_all and page.weight >= BEFORE_FORK_FROM]
+    taken: set[int] = set()
+    for index in sorted(candidates, key=lambda i: -pages[i].weight):
+        if pages[index].weight <= budget:
+            taken.add(index)
+            budget -= pages[index].weight
+    return taken
+
+
 def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     """This process and `count - 1` forked workers render and write the pages.
 
@@ -219,8 +239,9 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     its size again, while before the fork a page's short-lived objects
     reuse memory the build has freed. So the biggest pages that list the
     whole roadmap (`Page.lists_all`, `BEFORE_FORK_FROM` rows or more:
-    roadmap.json, the priorities of 20,000 ideas) are written first, here;
-    then one worker per other core is forked, and this process writes the
+    roadmap.json, the priorities of 20,000 ideas) are written first, here,
+    while they are a small share of the work (`before_fork`); then one
+    worker per other core is forked, and this process writes the
     other whole-roadmap pages (the board, …) while the workers start on the
     pages of one item each. Those go out in chunks, heaviest first, through
     a pipe that this process also takes them from once its own are done.
@@ -231,9 +252,9 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     workers and an idle parent.
     """
     global _PAGES, _FOLDER
-    big = [i for i, page in enumerate(pages) if page.lists_all and page.weight >= BEFORE_FORK_FROM]
-    _write_serial([pages[i] for i in big], folder)
-    own = [i for i, page in enumerate(pages) if page.lists_all and page.weight < BEFORE_FORK_FROM]
+    big = before_fork(pages)
+    _write_serial([pages[i] for i in sorted(big)], folder)
+    own = [i for i, page in enumerate(pages) if page.lists_all and i not in big]
     items = [i for i, page in enumerate(pages) if not page.lists_all]
     work = [[items[i] for i in chunk] for chunk in chunks([pages[i].weight for i in items], count)]
     tasks_in, tasks_out = os.pipe()
@@ -255,7 +276,7 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     finally:
         os.close(tasks_in)
         _PAGES, _FOLDER = (), Path()
-    workers.written.append(Written(os.getpid(), [pages[i].path for i in big]))
+    workers.written.append(Written(os.getpid(), [pages[i].path for i in sorted(big)]))
     return _check(workers, pages)
 
 
