@@ -6,8 +6,11 @@ none of them knows about click or MkDocs.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,11 +63,31 @@ def load(sources: tuple[str, ...] | list[str], config: Config, snapshot: Snapsho
 
     `snapshot` saves Google Sheets after a good fetch, or reads them back offline.
     """
-    raw = read_sources(list(sources), snapshot)
-    report = Report(config.rules)
-    roadmap = build_roadmap(raw, config, report)
-    rules.check(roadmap, report)
+    with _collector_paused():
+        raw = read_sources(list(sources), snapshot)
+        report = Report(config.rules)
+        roadmap = build_roadmap(raw, config, report)
+        rules.check(roadmap, report)
     return Loaded(roadmap, report, tuple(sources))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the workbook is read and checked, then as before.
+
+    Reading builds a few objects per cell, all kept, and Python's collector
+    ran over them again and again as they piled up: a fifth of the time of
+    reading and parsing 126,000 rows (goal 1 of issue 9: 5.3 s -> 4.3 s),
+    for no memory back, since nothing of it is garbage until the build ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def previous_roadmap(out: Path) -> dict[str, object] | None:
