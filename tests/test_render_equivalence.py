@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from sheetmap.config import Config
-from sheetmap.model import Idea, Initiative, Roadmap, Sprint, Task
+from sheetmap.model import Idea, Initiative, Rich, Roadmap, Sprint, Task
 from sheetmap.render.data import dumps
 from sheetmap.render.delivery import Deliveries, points_text, sprint_path
 from sheetmap.render.sprints import Formats, TaskLinks
@@ -194,3 +194,18 @@ def test_search_text_drops_exactly_the_combining_marks(parts: list[str]) -> None
     assert search_text("Crème brûlée", "ÅNGSTRÖM", "Ǆemal", "한국어") == _search_text_by_character(
         "Crème brûlée", "ÅNGSTRÖM", "Ǆemal", "한국어"
     )
+
+
+@given(
+    tags=st.lists(st.text(max_size=12), max_size=4),
+    objectives=st.lists(st.text(max_size=8), max_size=3),
+    problem=st.text(max_size=400) | st.sampled_from(["word " * 40, "x" * 200, "It's <b>&amp;</b> " * 12]),
+)
+@settings(max_examples=200)
+def test_a_card_has_what_the_card_template_worked_out(tags: list[str], objectives: list[str], problem: str) -> None:
+    item = Initiative(id="I-1", title="T", horizon="Now", tags=tuple(tags), objectives=tuple(objectives),
+                      problem=Rich(problem, problem))  # fmt: skip
+    card = SiteView(Roadmap(initiatives=(item,)), Config()).card(item)
+    assert str(escape(card.tags)) == jinja('item.tags | map("lower") | list | tojson', item=item)
+    assert str(escape(card.objectives)) == jinja("item.objectives | list | tojson", item=item)
+    assert str(escape(card.summary)) == jinja("item.problem.text | truncate(150)", item=item)

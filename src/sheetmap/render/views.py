@@ -17,6 +17,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from jinja2 import Environment
+from jinja2.filters import do_truncate
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from sheetmap.config import Config
 from sheetmap.model import Feedback, Idea, Initiative, Objective, Roadmap, Task, Theme
 from sheetmap.render.delivery import Deliveries, DeliveryReport
@@ -83,6 +88,23 @@ def search_text(*parts: str) -> str:
     # The combining marks among the text's distinct characters, removed in one pass.
     marks = [c for c in set(text) if unicodedata.combining(c)]
     return text.translate(dict.fromkeys(map(ord, marks))) if marks else text
+
+
+class Card(NamedTuple):
+    """A board card's attributes that take work to produce (`SiteView.card`)."""
+
+    #: the tags in lower case, as JSON safe in an HTML attribute (the filters' data-tags)
+    tags: Markup
+    #: the objective IDs, as JSON safe in an HTML attribute
+    objectives: Markup
+    #: the problem's text, cut to about 150 characters at a word
+    summary: str
+    #: what the board's free-text search looks through
+    search: str
+
+
+#: For Jinja's `truncate` filter outside a template: it reads only the environment's policies.
+_TRUNCATING = Environment()
 
 
 @dataclass
@@ -165,17 +187,29 @@ class SiteView:
         used = {o for i in self.board for o in i.objectives}
         return [o for o in self.roadmap.objectives if o.id in used]
 
-    def card_search(self, item: Initiative) -> str:
-        # Kept: the board and the embed both show every card. The entry holds the item, so no
-        # other object can take its id while the entry exists.
-        known = self._searches.get(id(item))
+    def card(self, item: Initiative) -> Card:
+        """What the card of `item` shows that takes work, worked out once: the board and the embed show every card."""
+        # The entry holds the item, so no other object can take its id while the entry exists.
+        known = self._cards.get(id(item))
         if known is None:
-            known = self._searches[id(item)] = (item, self._card_search(item))
+            known = self._cards[id(item)] = (item, self._card(item))
         return known[1]
 
+    def card_search(self, item: Initiative) -> str:
+        return self.card(item).search
+
     @cached_property
-    def _searches(self) -> dict[int, tuple[Initiative, str]]:
+    def _cards(self) -> dict[int, tuple[Initiative, Card]]:
         return {}
+
+    def _card(self, item: Initiative) -> Card:
+        return Card(
+            # What Jinja's `tojson` and `truncate(150)` filters give, once per card instead of per page.
+            tags=htmlsafe_json_dumps([tag.lower() for tag in item.tags], sort_keys=True),
+            objectives=htmlsafe_json_dumps(list(item.objectives), sort_keys=True),
+            summary=do_truncate(_TRUNCATING, item.problem.text, 150),
+            search=self._card_search(item),
+        )
 
     def _card_search(self, item: Initiative) -> str:
         theme = self.theme(item.theme)
