@@ -101,13 +101,21 @@ class _TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            total, todo = 0, [self.pid]
-            while todo:
-                pid = todo.pop()
-                total += _memory_kib(pid)
-                todo.extend(_children(pid))
-            self.peak_kib = max(self.peak_kib, total)
+            pids = self._tree()
+            total = sum(_memory_kib(pid) for pid in pids)
+            # Only a sample of one set of processes counts: a worker forked while the parent was being
+            # read would add its share of the parent's memory to the parent's whole (not yet shared) size.
+            if self._tree() == pids:
+                self.peak_kib = max(self.peak_kib, total)
             self.stop.wait(self.interval)
+
+    def _tree(self) -> list[int]:
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(_children(pid))
+        return found
 
 
 def run(
