@@ -28,7 +28,7 @@ from sheetmap.render.delivery import Deliveries, points_text, sprint_path
 from sheetmap.render.sprints import Formats, TaskLinks
 from sheetmap.render.views import SiteView, search_text
 from sheetmap.schema import STATUSES
-from sheetmap.sprint_stats import delivery
+from sheetmap.sprint_stats import SprintOverview, delivery
 
 # As the site's environment: autoescaping, strict about undefined names.
 JINJA = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -104,12 +104,17 @@ def _backlog(chance: random.Random) -> Roadmap:
     return Roadmap(initiatives=initiatives, ideas=ideas, sprints=sprints, tasks=tasks)
 
 
+def _planned(chance: random.Random) -> tuple[Roadmap, SiteView, SprintOverview]:
+    """A random backlog, its view and its sprint plan."""
+    roadmap = _backlog(chance)
+    view = SiteView(roadmap, Config())
+    return roadmap, view, view.sprint_plan
+
+
 @settings(max_examples=150)
 @given(st.randoms(use_true_random=False))
 def test_deliveries_are_those_of_sprint_stats(chance: random.Random) -> None:
-    roadmap = _backlog(chance)
-    view = SiteView(roadmap, Config())
-    plan = view.sprint_plan
+    roadmap, view, plan = _planned(chance)
     ids = [i.id for i in roadmap.initiatives] + [x.id for x in roadmap.ideas] + ["NOPE"]
     for _ in range(10):
         chosen = chance.sample(ids, chance.randint(0, len(ids)))
@@ -120,9 +125,7 @@ def test_deliveries_are_those_of_sprint_stats(chance: random.Random) -> None:
 @settings(max_examples=150)
 @given(st.randoms(use_true_random=False))
 def test_the_delivery_block_has_the_figures_the_template_worked_out(chance: random.Random) -> None:
-    roadmap = _backlog(chance)
-    view = SiteView(roadmap, Config())
-    plan = view.sprint_plan
+    roadmap, view, plan = _planned(chance)
     deliveries = Deliveries(plan, view.tasks_by_item)
     macro = JINJA.from_string(SPRINT_PATH).module
     pts = '"%g" | format(value | round(2))'

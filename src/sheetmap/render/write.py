@@ -256,7 +256,8 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     """
     global _PAGES, _FOLDER
     big = before_fork(pages)
-    _write_serial([pages[i] for i in sorted(big)], folder)
+    first = [pages[i] for i in sorted(big)]
+    _write_serial(first, folder)
     own = [i for i, page in enumerate(pages) if page.lists_all and i not in big]
     items = [i for i, page in enumerate(pages) if not page.lists_all]
     work = [[items[i] for i in chunk] for chunk in chunks([pages[i].weight for i in items], count)]
@@ -279,7 +280,7 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     finally:
         os.close(tasks_in)
         _PAGES, _FOLDER = (), Path()
-    workers.written.append(Written(os.getpid(), [pages[i].path for i in sorted(big)]))
+    workers.written.append(Written(os.getpid(), [page.path for page in first]))
     return _check(workers, pages)
 
 
