@@ -25,6 +25,7 @@ from sheetmap.config import Config
 from sheetmap.render.brand import favicon_svg
 from sheetmap.render.brand import theme_css as brand_css
 from sheetmap.render.data import dumps, roadmap_data
+from sheetmap.render.fast_output import code_generator
 from sheetmap.render.feed import atom
 from sheetmap.render.seo import absolute, robots_txt, sitemap_xml
 from sheetmap.render.views import SiteView, initiative_url
@@ -132,6 +133,7 @@ def _new_environment(templates: str, *, reload: bool) -> jinja2.Environment:
         bytecode_cache=_COMPILED,
         auto_reload=reload,
     )
+    env.code_generator_class = code_generator()
     env.globals["initiative_url"] = initiative_url
     env.globals["csp"] = CSP
     env.globals["absolute_url"] = absolute
