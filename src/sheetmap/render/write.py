@@ -55,8 +55,8 @@ BEFORE_FORK_FROM = 10_000
 #: ... but only up to this share of all the work, since no other process runs meanwhile: with
 #: 100,000 initiatives every whole-roadmap page had reached the threshold, and 33 s of rendering
 #: ran in one process (goal 3 of issue 9 measured 16x the time for 10x the rows). Goal 1's three
-#: (roadmap.json, the priorities, the unplanned tasks: 31% of its work) still go first: 370 MB
-#: against 412 MB after the fork.
+#: (roadmap.json, the priorities, the unplanned tasks: 31% of its work) still go first: 320 MB
+#: against 415 MB after the fork (with the heap trimmed).
 BEFORE_FORK_SHARE = 0.35
 
 
@@ -250,9 +250,11 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     a pipe that this process also takes them from once its own are done.
     Every chunk number is in the pipe before the first fork, so the workers
     need nothing more from this process and stop when the pipe is empty.
-    For goal 1's workbook this keeps the build at about 370 MB, against
-    460 MB with the big pages rendered after the fork and 580 MB with two
-    workers and an idle parent.
+    Before forking, the memory the C heap holds free goes back to the
+    system (`return_free_memory`). For goal 1's workbook this keeps the
+    build at about 320 MB, against 390 MB without the trim, 415 MB with the
+    big pages rendered after the fork and 580 MB with two workers and an
+    idle parent.
     """
     global _PAGES, _FOLDER
     big = before_fork(pages)
@@ -261,6 +263,7 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     own = [i for i, page in enumerate(pages) if page.lists_all and i not in big]
     items = [i for i, page in enumerate(pages) if not page.lists_all]
     work = [[items[i] for i in chunk] for chunk in chunks([pages[i].weight for i in items], count)]
+    return_free_memory()
     tasks_in, tasks_out = os.pipe()
     os.write(tasks_out, b"".join(_INDEX.pack(n) for n in range(len(work))))
     os.close(tasks_out)
@@ -282,6 +285,24 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
         _PAGES, _FOLDER = (), Path()
     workers.written.append(Written(os.getpid(), [page.path for page in first]))
     return _check(workers, pages)
+
+
+def return_free_memory() -> None:
+    """Give the memory the C allocator holds free back to the system (glibc's `malloc_trim`), before forking.
+
+    Reading the workbook and the pages written so far leave tens of MB free
+    inside the C heap (large blocks are freed into it, not to the system):
+    goal 1's build held 280-300 MB before forking, of which 50-80 MB were
+    free. Both processes then counted them, and a worker that allocated
+    there had them copied. Trimming takes a few milliseconds. Elsewhere than
+    glibc there is nothing to call, and nothing is done.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
 
 
 def _work(work: list[list[int]], tasks: int, results: int) -> int:
