@@ -45,3 +45,27 @@ def test_benchmark_smoke_run_prints_the_table(tmp_path: Path) -> None:
         assert words in measures, words
     # the inputs went to the cache folder named, none into the repository
     assert list((tmp_path / "inputs").glob("smoke-*.xlsx"))
+
+
+# A parent that forks a worker; each then holds 60 MB of its own for a second.
+_TWO_PROCESSES = """
+import os, time
+pid = os.fork()
+held = bytearray(os.urandom(1024)) * (60 * 1024)
+time.sleep(1.0)
+if pid:
+    os.waitpid(pid, 0)
+"""
+
+
+def test_the_benchmark_adds_up_the_memory_of_forked_workers(tmp_path: Path) -> None:
+    """`ru_maxrss` sees the largest process only; the sampler adds up the tree (goal 1 forks a worker)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from measure import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    sample = run([sys.executable, "-c", _TWO_PROCESSES], cwd=tmp_path)
+    assert sample.returncode == 0
+    assert 60 < sample.peak_mb < 100  # one process
+    assert sample.tree_peak_mb > 120  # both
