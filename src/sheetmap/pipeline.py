@@ -91,12 +91,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def previous_roadmap(out: Path) -> dict[str, object] | None:
-    """The roadmap.json already published in `out`, for the change feed; None if absent or unreadable."""
+    """What the change feed needs of the roadmap.json already published in `out`; None if absent or unreadable."""
+    from sheetmap.render.changes import feed_basis
+
     try:
         data = json.loads((out / "roadmap.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    return feed_basis(data) if isinstance(data, dict) else None
 
 
 def build(

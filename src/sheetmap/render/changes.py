@@ -93,6 +93,24 @@ def previous_history(previous: dict[str, Any] | None) -> list[Change]:
     return result
 
 
+#: What the feed reads of each card of a previous roadmap.json (`_previous_cards`).
+CARD_KEYS = ("id", "horizon", "title")
+
+
+def feed_basis(previous: dict[str, Any]) -> dict[str, Any]:
+    """What the change feed reads of a previous roadmap.json: its audience, its changes, each card's ID, horizon, title.
+
+    A published roadmap.json holds every card whole: 160 MB for 100,000
+    initiatives, 350 MB once parsed, which the build carried to its end
+    (and which its render workers shared). The rest is dropped as soon as
+    the file is read; the feed comes out the same.
+    """
+    items = previous.get("initiatives")
+    if isinstance(items, list):
+        items = [{key: item[key] for key in CARD_KEYS if key in item} for item in items if isinstance(item, dict)]
+    return {"audience": previous.get("audience"), "changes": previous.get("changes"), "initiatives": items}
+
+
 def _previous_cards(previous: dict[str, Any]) -> dict[str, dict[str, str]]:
     cards = {}
     items = previous.get("initiatives")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sheetmap.errors import SheetmapError
+from sheetmap.render.changes import feed_basis
 
 TIMEOUT = 30
 #: Enough for tens of thousands of cards; anything larger is not a roadmap.json.
@@ -25,7 +26,7 @@ class NoPrevious(SheetmapError):
 
 
 def read_previous(spec: str) -> dict[str, Any]:
-    """The roadmap.json at a path or an http(s) URL.
+    """What the change feed needs (`changes.feed_basis`) of the roadmap.json at a path or an http(s) URL.
 
     Raises `NoPrevious` when the URL answers 404 (the first publish), and
     `SheetmapError` when the file is missing, unreachable or not a
@@ -52,7 +53,7 @@ def read_previous(spec: str) -> dict[str, Any]:
         raise SheetmapError(f"--previous {spec}: this is not JSON ({exc}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("initiatives"), list):
         raise SheetmapError(f"--previous {spec}: this is not a sheetmap roadmap.json (it has no list of initiatives).")
-    return data
+    return feed_basis(data)
 
 
 def _fetch(url: str) -> str:
