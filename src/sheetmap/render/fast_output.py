@@ -60,7 +60,6 @@ class FastOutputCodeGenerator(CodeGenerator):
 
 def code_generator() -> type[CodeGenerator]:
     """The code generator for sheetmap's environments: the fast one where this Jinja allows it."""
-    stock = getattr(CodeGenerator, "_output_child_pre", None)
-    if _escape_inner is None or stock is None or "visit_Template" not in vars(CodeGenerator):
+    if _escape_inner is None or not hasattr(CodeGenerator, "_output_child_pre"):
         return CodeGenerator
     return FastOutputCodeGenerator
