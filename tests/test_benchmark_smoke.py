@@ -47,10 +47,10 @@ def test_benchmark_smoke_run_prints_the_table(tmp_path: Path) -> None:
     assert list((tmp_path / "inputs").glob("smoke-*.xlsx"))
 
 
-# A parent that forks a worker; each then holds 60 MB of its own for a second.
-_TWO_PROCESSES = """
-import os, time
-pid = os.fork()
+# A parent that forks a worker (or not); each process then holds 60 MB of its own for a second.
+_HOLD = """
+import os, sys, time
+pid = os.fork() if sys.argv[1] == "fork" else 0
 held = bytearray(os.urandom(1024)) * (60 * 1024)
 time.sleep(1.0)
 if pid:
@@ -59,13 +59,16 @@ if pid:
 
 
 def test_the_benchmark_adds_up_the_memory_of_forked_workers(tmp_path: Path) -> None:
-    """`ru_maxrss` sees the largest process only; the sampler adds up the tree (goal 1 forks a worker)."""
+    """`ru_maxrss` sees one process; the sampler adds up a parent and its workers, and leaves a lone process alone."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
-        from measure import run
+        from measure import Series, run
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
-    sample = run([sys.executable, "-c", _TWO_PROCESSES], cwd=tmp_path)
-    assert sample.returncode == 0
-    assert 60 < sample.peak_mb < 100  # one process
-    assert sample.tree_peak_mb > 120  # both
+    two = run([sys.executable, "-c", _HOLD, "fork"], cwd=tmp_path)
+    assert two.returncode == 0
+    assert two.tree_peak_mb > 110  # both processes' 60 MB
+    one = run([sys.executable, "-c", _HOLD, "alone"], cwd=tmp_path)
+    assert one.returncode == 0
+    assert one.tree_peak_mb == 0  # not sampled: its own peak is exact
+    assert Series("alone", [one]).peak_mb > 60
