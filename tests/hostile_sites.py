@@ -78,9 +78,9 @@ def _build_one(folder: Path, texts: list[str]) -> tuple[Path, Path, dict[str, Pa
     for audience in AUDIENCES:
         out = folder / f"site-{audience}"
         result = build([str(workbook)], config, audience=audience, out=out)
-        errors = [p for p in result.loaded.report if p.severity == "error"]
+        errors = [p for p in result.report if p.severity == "error"]
         assert result.written and not errors, errors[:5]
-        problems = Counter(p.code for p in result.loaded.report)
+        problems = Counter(p.code for p in result.report)
         outs[audience] = out
     return workbook, config_path, outs, problems
 

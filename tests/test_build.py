@@ -152,3 +152,34 @@ def test_unreadable_source_exits_2_and_leaves_the_old_site_untouched(
     assert "Traceback" not in result.stderr
     assert "roadmap.xlsx" in result.stderr
     _assert_untouched(site, before)
+
+
+def test_a_public_build_renders_without_the_full_roadmap_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Internal rows, tasks and feedback are a third of a public build's memory: gone before the pages render."""
+    import weakref
+
+    from sheetmap import pipeline
+    from sheetmap.config import Config
+    from sheetmap.render import site
+
+    loaded: list[weakref.ref[object]] = []
+    alive_while_rendering: list[bool] = []
+    real_load, real_write_site = pipeline.load, site.write_site
+
+    def load(*args: object, **kwargs: object) -> pipeline.Loaded:
+        result = real_load(*args, **kwargs)  # type: ignore[arg-type]
+        loaded.append(weakref.ref(result.roadmap))
+        return result
+
+    def write_site(*args: object, **kwargs: object) -> int:
+        alive_while_rendering.append(loaded[0]() is not None)
+        return real_write_site(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load", load)
+    monkeypatch.setattr(site, "write_site", write_site)
+    result = pipeline.build([str(SAMPLE)], Config(), audience="public", out=tmp_path / "site")
+    assert result.written and result.roadmap is not None
+    assert result.roadmap.audience == "public"
+    assert alive_while_rendering == [False]

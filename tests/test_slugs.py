@@ -140,7 +140,7 @@ def test_ids_differing_only_in_case_or_punctuation_get_two_pages(tmp_path: Path)
     )
     out = tmp_path / "site"
     result = build([str(workbook)], Config(), audience="public", out=out)
-    assert result.written, [p.message for p in result.loaded.report]
+    assert result.written, [p.message for p in result.report]
     pages = sorted(p.name for p in (out / "initiatives").iterdir())
     assert pages == ["con-item.html", "escape.html", "init-1-2.html", "init-1.html"]
     assert len({p.casefold() for p in pages}) == len(pages)
@@ -170,7 +170,7 @@ def test_built_pages_stay_in_their_folder_whatever_the_ids(
     result = build([str(workbook)], Config(), audience="public", out=out)
     if not result.written:
         # IDs that clean up to nothing or to the same text are reported, not written.
-        assert result.loaded.report.errors
+        assert result.report.errors
         return
     written = [p for p in tmp.rglob("*") if p.is_file()]
     root = out.resolve()
@@ -196,7 +196,7 @@ def test_ids_differing_only_in_case_are_one_id_and_refused_twice(tmp_path: Path)
     )
     result = build([str(workbook)], Config(), audience="public", out=tmp_path / "site")
     assert not result.written and not (tmp_path / "site").exists()
-    errors = [(p.code, p.cell) for p in result.loaded.report if p.severity == "error"]
+    errors = [(p.code, p.cell) for p in result.report if p.severity == "error"]
     assert errors == [("duplicate-id", "A3")]
 
 
@@ -260,7 +260,7 @@ def test_direction_and_invisible_characters_are_removed_everywhere_and_reported(
         out = tmp_path / audience
         result = build([str(workbook)], Config(), audience=audience, out=out)
         assert result.written
-        report = result.loaded.report
+        report = result.report
         for path in out.rglob("*"):
             if path.is_file():
                 text = path.read_bytes().decode("utf-8")

@@ -240,7 +240,7 @@ def build(
         if output_format == "github":
             click.echo(github_error(str(exc)))
         fail(f"{exc}\nNothing was written; {target}/ is unchanged.")
-    report = result.loaded.report
+    report = result.report
     if len(report):
         # GitHub reads workflow commands from stdout; everything else is diagnostics, on stderr.
         text = render_report(report, chosen, output_format, strict=strict, color=sys.stderr.isatty())
