@@ -38,6 +38,8 @@ class Loaded:
 
 @dataclass
 class BuildResult:
+    """What a build found (`report`) and, once the site is written, what it wrote (`roadmap`: the projected one)."""
+
     report: Report
     audience: str
     out: Path
