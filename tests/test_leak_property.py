@@ -375,7 +375,7 @@ def _build(folder: Path, cells: Cells, plan: Plan, audience: str) -> Path:
     workbook = write_workbook(folder / "roadmap.xlsx", cells.sheets)
     out = folder / f"site-{audience}"
     result = build([str(workbook)], Config(default_visibility=plan.default_visibility), audience=audience, out=out)
-    errors = [f"{p.where}: {p.message}" for p in result.loaded.report if p.severity == "error"]
+    errors = [f"{p.where}: {p.message}" for p in result.report if p.severity == "error"]
     assert result.written and not errors, errors
     return out
 
