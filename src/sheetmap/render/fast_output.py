@@ -21,24 +21,28 @@ stock code generator is used, and pages are the same, a little slower.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import jinja2
 from jinja2.compiler import CodeGenerator
 from markupsafe import escape
 
-_escape_inner: Callable[[str], str] | None
 try:  # markupsafe 3: the C escape of a str, without the Markup around it
-    from markupsafe import _escape_inner
-except ImportError:  # pragma: no cover - markupsafe 2
-    _escape_inner = None
+    from markupsafe import _escape_inner as _escape_text
+
+    _FAST = True
+except ImportError:  # pragma: no cover - markupsafe 2: the same text, the slow way
+
+    def _escape_text(text: str, /) -> str:
+        return str(escape(text))
+
+    _FAST = False
 
 
 def sheetmap_escape(value: Any) -> str:
     """`markupsafe.escape(value)`, as a plain string when `value` is one."""
-    if type(value) is str and _escape_inner is not None:  # type(), as markupsafe: proxies lie in __class__
-        return _escape_inner(value)
+    if type(value) is str:  # type(), as markupsafe: proxies lie in __class__
+        return _escape_text(value)
     return escape(value)
 
 
@@ -60,6 +64,6 @@ class FastOutputCodeGenerator(CodeGenerator):
 
 def code_generator() -> type[CodeGenerator]:
     """The code generator for sheetmap's environments: the fast one where this Jinja allows it."""
-    if _escape_inner is None or not hasattr(CodeGenerator, "_output_child_pre"):
+    if not _FAST or not hasattr(CodeGenerator, "_output_child_pre"):
         return CodeGenerator
     return FastOutputCodeGenerator
