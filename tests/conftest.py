@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib
 import os
 import subprocess
 import sys
@@ -19,6 +20,16 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+
+def benchmark_module(name: str) -> Any:
+    """A module of `benchmarks/` (the workbook generator, the measuring), which is not a package."""
+    folder = str(Path(__file__).resolve().parents[1] / "benchmarks")
+    sys.path.insert(0, folder)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(folder)
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list[Any]]], *, epoch1904: bool = False) -> Path:

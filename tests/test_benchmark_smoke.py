@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import benchmark_module
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -60,11 +62,8 @@ if pid:
 
 def test_the_benchmark_adds_up_the_memory_of_forked_workers(tmp_path: Path) -> None:
     """`ru_maxrss` sees one process; the sampler adds up a parent and its workers, and leaves a lone process alone."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        from measure import Series, run
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    measure = benchmark_module("measure")
+    run, Series = measure.run, measure.Series
     two = run([sys.executable, "-c", _HOLD, "fork"], cwd=tmp_path)
     assert two.returncode == 0
     assert two.tree_peak_mb > 110  # both processes' 60 MB

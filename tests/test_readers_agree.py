@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from conftest import write_workbook
+from conftest import benchmark_module, write_workbook
 from hostile_workbook import hostile_workbook
 from sheetmap.sources import FormulaWithoutValue, RawSheet, read_source
 from sheetmap.sources.guard import check_workbook_file
@@ -202,11 +201,7 @@ def test_sample_workbooks(name: str) -> None:
 
 def test_benchmark_workbook_saved_like_excel(tmp_path: Path) -> None:
     """The benchmark's generator writes what Excel writes: shared strings, a dimension, real dates."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    generate = benchmark_module("generate")
     path = generate.write_workbook(generate.SMOKE_SHAPES["smoke-typos-a"], tmp_path / "bench.xlsx")
     with zipfile.ZipFile(path) as z:
         assert "xl/sharedStrings.xml" in z.namelist()

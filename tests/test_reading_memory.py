@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import write_workbook
+from conftest import benchmark_module, write_workbook
 from sheetmap.sources import guard
 from sheetmap.sources.guard import check_workbook_file
 from sheetmap.sources.xlsx_calamine import MAX_CELLS, reads_part
@@ -156,11 +156,7 @@ def _bound(path: Path) -> list[tuple[int, int | None]]:
 def test_the_layout_excel_writes_takes_the_quick_path(tmp_path: Path) -> None:
     """The benchmark's workbook is saved as Excel saves (shared strings, a dimension): each sheet's bound is its
     declared rectangle, found in one pass, not by walking every tag."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    generate = benchmark_module("generate")
     path = generate.write_workbook(generate.SMOKE_SHAPES["smoke-mixed"], tmp_path / "bench.xlsx")
     bounds = _bound(path)
     assert all(quick == total for total, quick in bounds), bounds

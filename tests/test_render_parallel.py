@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_sheetmap, tree_bytes, write_workbook
+from conftest import benchmark_module, run_sheetmap, tree_bytes, write_workbook
 from sheetmap.errors import SheetmapError
 from sheetmap.publish import WORK_PREFIX
 from sheetmap.render import write
@@ -92,11 +92,7 @@ def parent_pid(stderr: str) -> int:
 @pytest.fixture(scope="module")
 def big_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every sheet, with references between them: big enough to be shared out for either audience."""
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(REPO / "benchmarks"))
+    generate = benchmark_module("generate")
     shape = generate.Shape(
         "parallel", initiatives=400, ideas=1200, tasks=3000, sprints=6, objectives=6, feedback=100, public=0.9
     )
