@@ -32,7 +32,6 @@ from sheetmap.sources.guard import check_workbook_file
 from sheetmap.sources.xlsx_calamine import MAX_CELLS, reads_part
 from sheetmap.sources.xlsx_extent import Unbounded, _last_value, _usual_bound, held_cells
 
-REPO = Path(__file__).resolve().parents[1]
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 COLUMNS = [chr(65 + i) for i in range(26)]
 #: Well under the 400 MB a whole build may take; a fresh Python with the readers imported is about 25 MB.
