@@ -235,6 +235,62 @@ def test_previous_from_a_url(tmp_path: Path, published: str) -> None:
     assert "moved" not in [e["kind"] for e in entries(tmp_path / "first")]
 
 
+def test_a_large_previous_file_is_read_whole(tmp_path: Path) -> None:
+    """100,000 initiatives make a 160 MB roadmap.json; a path is not cut short (it was, at 50 MB, as "not JSON")."""
+    assert build(tmp_path, FIRST, out="live").returncode == 0
+    published = json.loads((tmp_path / "live" / "roadmap.json").read_text(encoding="utf-8"))
+    published["padding"] = "x" * (60 * 1024 * 1024)
+    (tmp_path / "large.json").write_text(json.dumps(published), encoding="utf-8")
+    moved = [row("INIT-1", "Reports are hard to find", "Later"), *FIRST[1:]]
+    result = build(tmp_path, moved, "--previous", "large.json", out="ci")
+    assert result.returncode == 0, result.stderr
+    assert [e["kind"] for e in entries(tmp_path / "ci")].count("moved") == 1
+
+
+def test_a_previous_file_that_is_not_text_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "binary.json").write_bytes(b'{"initiatives": ["\xff\xfe"]}')
+    result = build(tmp_path, FIRST, "--previous", "binary.json")
+    assert result.returncode == 2
+    assert "binary.json: this is not UTF-8 text" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("announce_length", [True, False], ids=["announced", "streamed"])
+def test_a_previous_url_larger_than_any_roadmap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, announce_length: bool
+) -> None:
+    from sheetmap.errors import SheetmapError
+    from sheetmap.render import previous
+
+    body = json.dumps({"initiatives": [], "padding": "x" * 5000}).encode()
+
+    class Large(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"  # without a length the body ends when the connection closes
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if announce_length:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Large)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/roadmap.json"
+    try:
+        assert previous.read_previous(url)["initiatives"] == []  # under the cap it is read
+        monkeypatch.setattr(previous, "MAX_URL_BYTES", 4096)
+        with pytest.raises(SheetmapError, match=r"answer is larger than .* MB.*download the file and pass its path"):
+            previous.read_previous(url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_an_unreachable_previous_url_exits_2(tmp_path: Path) -> None:
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site) as idle:
         port = idle.server_address[1]

@@ -17,8 +17,9 @@ from sheetmap.errors import SheetmapError
 from sheetmap.render.changes import feed_basis
 
 TIMEOUT = 30
-#: Enough for tens of thousands of cards; anything larger is not a roadmap.json.
-MAX_BYTES = 50 * 1024 * 1024
+#: The most read from a URL: a roadmap.json of 100,000 initiatives is about 160 MB, so a gigabyte is room for
+#: six times that, and a URL that answers with more is not a roadmap.json. A path is read whole.
+MAX_URL_BYTES = 1024**3
 
 
 class NoPrevious(SheetmapError):
@@ -33,22 +34,24 @@ def read_previous(spec: str) -> dict[str, Any]:
     sheetmap roadmap.json.
     """
     if spec.startswith(("http://", "https://")):
-        text = _fetch(spec)
+        raw = _fetch(spec)
     else:
         path = Path(spec)
         if path.is_dir():
             path = path / "roadmap.json"
         try:
-            text = path.read_bytes()[:MAX_BYTES].decode("utf-8")
+            raw = path.read_bytes()
         except FileNotFoundError:
             raise SheetmapError(
                 f"--previous {spec}: no such file. Name the roadmap.json of the published site "
                 "(a path or its URL), or leave --previous out to use the one in the output folder."
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             raise SheetmapError(f"--previous {spec}: cannot read it ({exc}).") from None
     try:
-        data = json.loads(text)
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise SheetmapError(f"--previous {spec}: this is not UTF-8 text, so not a roadmap.json.") from None
     except ValueError as exc:
         raise SheetmapError(f"--previous {spec}: this is not JSON ({exc}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("initiatives"), list):
@@ -56,11 +59,14 @@ def read_previous(spec: str) -> dict[str, Any]:
     return feed_basis(data)
 
 
-def _fetch(url: str) -> str:
+def _fetch(url: str) -> bytes:
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "sheetmap"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return bytes(response.read(MAX_BYTES)).decode("utf-8")
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > MAX_URL_BYTES:
+                raise _too_large(url)  # before downloading any of it
+            body = bytes(response.read(MAX_URL_BYTES + 1))
     except urllib.error.HTTPError as exc:
         if exc.code in (404, 410):
             raise NoPrevious(f"No roadmap.json at {url} yet (HTTP {exc.code}); the change feed starts fresh.") from None
@@ -70,5 +76,13 @@ def _fetch(url: str) -> str:
         raise SheetmapError(
             f"--previous {url}: cannot reach it ({reason}). Check the URL and the network, or leave --previous out."
         ) from None
-    except UnicodeDecodeError:
-        raise SheetmapError(f"--previous {url}: the answer is not UTF-8 text.") from None
+    if len(body) > MAX_URL_BYTES:
+        raise _too_large(url)
+    return body
+
+
+def _too_large(url: str) -> SheetmapError:
+    return SheetmapError(
+        f"--previous {url}: the answer is larger than {MAX_URL_BYTES // 1024**2:,} MB, more than a roadmap.json "
+        "can be. Check the URL, or download the file and pass its path."
+    )
