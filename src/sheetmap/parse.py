@@ -201,9 +201,12 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
             if column.required and column.name not in table.columns:
                 reader.missing_columns.add((name, column.name))
 
-    rows = {name: list(zip(table.records, reader.table_fields(table), strict=True)) for name, table in tables.items()}
-    rows = {name: _unique(name, tables[name], recs, report) for name, recs in rows.items()}
-    ids = _Ids({name: [f[_id_column(name)] for _, f in recs if f[_id_column(name)]] for name, recs in rows.items()})
+    rows: dict[str, list[tuple[Record, dict[str, Any]]]] = {}
+    by_sheet: dict[str, dict[str, str]] = {}
+    for name, table in tables.items():
+        fields = reader.table_fields(table)
+        rows[name], by_sheet[name] = _unique(name, list(zip(table.records, fields, strict=True)), report)
+    ids = _Ids(by_sheet)
     refs = _RefChecker(ids, report, tables)
 
     objectives = tuple(_objective(r, f, config) for r, f in rows.get("Objectives", []))
@@ -229,16 +232,20 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
     )
 
 
-def _id_column(sheet: str) -> str:
-    return {"Themes": "Name", "Sprints": "Sprint"}.get(sheet, "ID")
+#: The column that names a row, where it is not ID.
+_ID_COLUMNS = {"Themes": "Name", "Sprints": "Sprint"}
 
 
 def _unique(
-    sheet: str, table: Table, records: list[tuple[Record, dict[str, Any]]], report: Report
-) -> list[tuple[Record, dict[str, Any]]]:
-    """Drop rows whose ID repeats an earlier one, reporting each repeat."""
-    id_column = _id_column(sheet)
+    sheet: str, records: list[tuple[Record, dict[str, Any]]], report: Report
+) -> tuple[list[tuple[Record, dict[str, Any]]], dict[str, str]]:
+    """Drop rows whose ID repeats an earlier one, reporting each repeat.
+
+    Returns the rows kept, and their IDs as written by `fold`ed ID (what `_Ids` looks them up by).
+    """
+    id_column = _ID_COLUMNS.get(sheet, "ID")
     first: dict[str, Record] = {}
+    written: dict[str, str] = {}
     kept = []
     for record, fields in records:
         key = fold(fields.get(id_column) or "")
@@ -261,15 +268,17 @@ def _unique(
             )
             continue
         first[key] = record
+        written[key] = fields[id_column]
         kept.append((record, fields))
-    return kept
+    return kept, written
 
 
 class _Ids:
     """Existing IDs per sheet, found case-insensitively."""
 
-    def __init__(self, ids: Mapping[str, list[str]]) -> None:
-        self.by_sheet = {sheet: {fold(i): i for i in values} for sheet, values in ids.items()}
+    def __init__(self, by_sheet: Mapping[str, dict[str, str]]) -> None:
+        #: sheet -> `fold`ed ID -> the ID as written
+        self.by_sheet = by_sheet
         #: IDs as written, so the usual reference (spelt like its ID) needs no folding
         self.exact = {sheet: set(found.values()) for sheet, found in self.by_sheet.items()}
         self._nearest: dict[tuple[str, ...], NearestIds] = {}
