@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import random
+import subprocess
+import sys
 import time
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from sheetmap.nearest import EXACT_UP_TO, NearestIds
-from sheetmap.values import suggest
+from sheetmap.values import closest, suggest
 
 
 def _ids(n: int) -> list[str]:
@@ -65,3 +72,58 @@ def test_cost_per_question_does_not_grow_with_the_ids() -> None:
     small, large = seconds(10_000), seconds(100_000)
     # `suggest` itself would take 10x longer for 10x the IDs (about 30 s here); allow noise, not growth
     assert large < 4 * small + 0.5, (small, large)
+
+
+def _difflib_closest(word: str, candidates: list[str], cutoff: float) -> str | None:
+    found = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+# Few letters, short words: many ties, and scores right at the cutoff.
+_WORD = st.text(alphabet="ab1-", max_size=7)
+
+
+@given(
+    word=_WORD,
+    candidates=st.lists(_WORD, max_size=30),
+    cutoff=st.sampled_from([0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 1.0]) | st.floats(0, 1),
+)
+@example(word="ab", candidates=["ba", "ab1", "a1b", "b1a"], cutoff=0.5)  # ties, the last-sorting one wins
+@example(word="ab", candidates=["abab", "aabb"], cutoff=2 * 2 / 6)  # exactly at the cutoff
+def test_closest_answers_as_difflib_does(word: str, candidates: list[str], cutoff: float) -> None:
+    """`closest` skips the costly comparisons that cannot win; the answer stays get_close_matches' own."""
+    assert closest(word, candidates, cutoff) == _difflib_closest(word, candidates, cutoff)
+
+
+def test_closest_answers_as_difflib_does_for_mistyped_ids() -> None:
+    ids = [i.casefold() for i in _ids(500)]
+    for typed in _typos(ids, 200, seed=3):
+        assert closest(typed, ids, 0.7) == _difflib_closest(typed, ids, 0.7), typed
+
+
+def test_the_same_answers_in_every_run() -> None:
+    """Which IDs are compared is decided in a fixed order, not in a set's, which changes from run to run.
+
+    At 100,000 IDs many share as many pieces with the value as the last one taken into the pool; which
+    of them made it in followed the iteration order of a set of strings, and 'INIT-83939' was answered
+    'INIT-8939' in one run and 'INIT-8393' in the next. A pool of one or ten IDs shows it among 9,000.
+    """
+    script = (
+        "import sheetmap.nearest as n\n"
+        "ids = [f'INIT-{k}' for k in range(1000, 10000)]\n"
+        "for pool in (1, 10):\n"
+        "    n.POOL = pool\n"
+        "    nearest = n.NearestIds(ids, cutoff=0.7)\n"
+        "    print([nearest.suggest(t) for t in ('INIT-83939', 'INIT-12345', 'INIT-55501', 'INIT-70707')])\n"
+    )
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 5)
+    }
+    assert len(answers) == 1, answers

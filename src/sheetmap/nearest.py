@@ -9,7 +9,7 @@ the same three questions from indexes built once:
 * the same letters with other spacing or punctuation ('IDEA_12' -> 'IDEA-12'):
   a dictionary, exactly as `suggest` decides;
 * a single ID that starts with what was typed: a sorted list, exactly as well;
-* the closest spelling: `difflib` as in `suggest`, but only over the few
+* the closest spelling: `values.closest` as in `suggest`, but only over the few
   hundred IDs that share the most of the value's rarer three-letter pieces
   (pieces that many IDs share, such as 'tas' of 'TASK-', tell nothing and
   are skipped). The closest ID almost always is among them. A value with no
@@ -20,16 +20,15 @@ Lists of up to `EXACT_UP_TO` candidates are answered by `suggest` itself.
 
 from __future__ import annotations
 
-import difflib
 import re
 from bisect import bisect_left
 from collections import Counter
 
-from sheetmap.values import fold, suggest
+from sheetmap.values import closest, fold, suggest
 
 #: Up to this many candidates `values.suggest` is fast enough and decides alone.
 EXACT_UP_TO = 1000
-#: How many IDs `difflib` compares with the value, at most.
+#: How many IDs `values.closest` compares with the value, at most.
 POOL = 300
 
 
@@ -88,14 +87,17 @@ class NearestIds:
                 return only
         key = fold(text)
         shared: Counter[int] = Counter()
-        for piece in _pieces(key):
+        # Sorted: IDs that share as many pieces go into the pool in the order they were first counted,
+        # and a set of strings iterates in an order that changes from run to run (Python salts str
+        # hashes), so the answer at 100,000 IDs could change between two runs on the same workbook.
+        for piece in sorted(_pieces(key)):
             posting = self.postings.get(piece, ())
             if len(posting) <= self.common:
                 shared.update(posting)
         # nothing rare in what was typed ('TASK'): only the whole list can say (once per value)
         pool = [self.folded[number] for number, _ in shared.most_common(POOL)] if shared else self.folded
-        near = difflib.get_close_matches(key, pool, n=1, cutoff=self.cutoff)
-        return self.words[near[0]] if near else None
+        near = closest(key, pool, self.cutoff)
+        return None if near is None else self.words[near]
 
     def _only_one_starting(self, squeezed: str) -> str | None:
         """The ID that starts with `squeezed`, when exactly one does."""

@@ -12,7 +12,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sheetmap.sources.table import CellValue, FormulaWithoutValue
 
@@ -166,8 +166,32 @@ def suggest(
         starting = {target for word, target in words.items() if _squeeze(word).startswith(squeezed)}
         if len(starting) == 1:
             return starting.pop()
-    near = difflib.get_close_matches(fold(text), list(words), n=1, cutoff=cutoff)
-    return words[near[0]] if near else None
+    near = closest(fold(text), words, cutoff)
+    return None if near is None else words[near]
+
+
+def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
+    """`difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)`'s one answer, or None; faster.
+
+    get_close_matches works out the full similarity (`ratio`, the costly
+    part) of every candidate whose quick upper bounds reach the cutoff:
+    among thousands of IDs that differ in a digit, nearly all of them. Only
+    the best one is wanted, so a candidate whose upper bound is below the
+    best so far is passed over: the same answer (ties go, as there, to the
+    candidate that sorts last), in a fraction of the time.
+    """
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best_score, best = cutoff, None
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        # Each bound is at least the next, and `ratio` at most either (difflib's own order of checks).
+        if matcher.real_quick_ratio() < best_score or matcher.quick_ratio() < best_score:
+            continue
+        score = matcher.ratio()
+        if score > best_score or (score == best_score and (best is None or candidate > best)):
+            best_score, best = score, candidate
+    return best
 
 
 def parse_number(value: CellValue, column: str, *, minimum: float | None = 0) -> float:
