@@ -9,11 +9,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sheetmap.nearest import EXACT_UP_TO, NearestIds
-from sheetmap.values import closest, suggest
+import sheetmap.nearest as nearest_module
+from sheetmap.nearest import COUNTED, EXACT_UP_TO, NearestIds
+from sheetmap.values import closest, fold, suggest
 
 
 def _ids(n: int) -> list[str]:
@@ -127,3 +129,32 @@ def test_the_same_answers_in_every_run() -> None:
         for seed in range(1, 5)
     }
     assert len(answers) == 1, answers
+
+
+def test_among_many_numbered_ids_the_rarest_pieces_answer_as_well_as_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Among 150,000 numbered IDs each digit triple recurs in hundreds of them: only the rarest are counted.
+
+    Counting every rare piece cost more the more IDs there were; the answers are as close to what was
+    typed as with all of them counted (the same ID, or another as close).
+    """
+    ids = [f"INIT-{k}" for k in range(1, 50_001)] + [f"IDEA-{k}" for k in range(1, 100_001)]
+    typed = _typos(ids, 60, seed=4)
+
+    def answers() -> list[str | None]:
+        nearest = NearestIds(ids, cutoff=0.7)
+        return [nearest.suggest(t) for t in typed]
+
+    def similarity(answer: str | None, value: str) -> float:
+        return difflib.SequenceMatcher(None, fold(answer), fold(value)).ratio() if answer else 0.0
+
+    bounded = answers()
+    nearest = NearestIds(ids, cutoff=0.7)
+    nearest.suggest("warm-up: builds the index")
+    counts = [sum(len(nearest.postings[p]) for p in nearest._rarest(fold(t))) for t in typed]
+    assert max(counts) <= COUNTED
+    monkeypatch.setattr(nearest_module, "COUNTED", 10**9)  # every piece rarer than `common`
+    everything = answers()
+    assert any(sum(len(nearest.postings[p]) for p in nearest._rarest(fold(t))) > COUNTED for t in typed)
+    assert [similarity(a, t) for a, t in zip(bounded, typed, strict=True)] == [
+        similarity(a, t) for a, t in zip(everything, typed, strict=True)
+    ]
