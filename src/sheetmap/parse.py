@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sheetmap.background import Helper
 from sheetmap.config import Config
 from sheetmap.fast_cells import SLOW, converter
 from sheetmap.model import (
@@ -55,31 +56,46 @@ class _Reader:
     #: sheets whose required columns are missing: their empty cells are not reported again
     missing_columns: set[tuple[str, str]] = field(default_factory=set)
 
-    def table_fields(self, table: Table) -> list[dict[str, Any]]:
+    #: Markdown cells already rendered (`render_markdown_cell`), by the cell's value
+    rendered: Mapping[str, RenderedMarkdown] = field(default_factory=dict)
+
+    def table_fields(self, table: Table, *, markdown: bool = True) -> list[dict[str, Any]]:
         """Each record's typed fields (column -> value), reporting every bad cell.
 
         Column by column: each cell goes through the column's shortcut for
         plain cells (fast_cells.py), and only what it declines takes the
-        general path (`field`). Which path a cell took never shows.
+        general path (`field`). Which path a cell took never shows. Without
+        `markdown`, Markdown columns hold None until `markdown_fields`.
         """
-        sheet, records = table.spec.name, table.records
-        columns: list[list[Any]] = []
-        for column in table.spec.columns:
-            name = column.name
-            cells = [r.values.get(name) for r in records]
-            shortcut = converter(column, self.config.synonyms.get(column.choice_set))
-            if column.required:
-                typed = [shortcut(v) for v in cells]
-            else:
-                empty = _empty(column)
-                typed = [empty if v is None else shortcut(v) for v in cells]
-            if SLOW in typed:
-                for index, result in enumerate(typed):
-                    if result is SLOW:
-                        typed[index] = self._general(records[index], sheet, column)
-            columns.append(typed)
+        columns = [
+            self._column(table, column) if markdown or column.kind != "markdown" else [None] * len(table.records)
+            for column in table.spec.columns
+        ]
         names = [column.name for column in table.spec.columns]
         return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+    def markdown_fields(self, table: Table, fields: list[dict[str, Any]]) -> None:
+        """Fill in the Markdown columns that `table_fields(table, markdown=False)` left out."""
+        for column in table.spec.columns:
+            if column.kind == "markdown":
+                for record_fields, value in zip(fields, self._column(table, column), strict=True):
+                    record_fields[column.name] = value
+
+    def _column(self, table: Table, column: Column) -> list[Any]:
+        """One column's typed cells, in the order of the records."""
+        sheet, records = table.spec.name, table.records
+        cells = [r.values.get(column.name) for r in records]
+        shortcut = converter(column, self.config.synonyms.get(column.choice_set))
+        if column.required:
+            typed = [shortcut(v) for v in cells]
+        else:
+            empty = _empty(column)
+            typed = [empty if v is None else shortcut(v) for v in cells]
+        if SLOW in typed:
+            for index, result in enumerate(typed):
+                if result is SLOW:
+                    typed[index] = self._general(records[index], sheet, column)
+        return typed
 
     def _general(self, record: Record, sheet: str, column: Column) -> Any:
         value = record.values.get(column.name)
@@ -163,9 +179,8 @@ class _Reader:
             return parse_list(value)
         return text
 
-    def _markdown(self, value: Any, column: Column, record: Record) -> Rich:
-        source, _ = clean_text(value)
-        html, removed = render_markdown(source)
+    def _markdown(self, value: str, column: Column, record: Record) -> Rich:
+        source, html, removed, text = self.rendered.get(value) or render_markdown_cell(value)
         if removed:
             self.report.add(
                 record.place.problem(
@@ -179,7 +194,32 @@ class _Reader:
                     "and only http, https or mailto links.",
                 )
             )
-        return Rich(plain_text(html), html)
+        return Rich(text, html)
+
+
+#: A Markdown cell as the site shows it: (its text cleaned, the HTML, what the sanitiser removed, the HTML's text)
+RenderedMarkdown = tuple[str, str, tuple[str, ...], str]
+
+
+def render_markdown_cell(value: str) -> RenderedMarkdown:
+    """The work of a Markdown cell that needs nothing else of the workbook (done in `background` for many)."""
+    source, _ = clean_text(value)
+    html, removed = render_markdown(source)
+    return source, html, removed, plain_text(html)
+
+
+def _markdown_cells(tables: Mapping[str, Table]) -> list[str]:
+    """The different values of every Markdown cell that holds text, in the order they come."""
+    found: dict[str, None] = {}
+    for table in tables.values():
+        for column in table.spec.columns:
+            if column.kind == "markdown":
+                name = column.name
+                for record in table.records:
+                    value = record.values.get(name)
+                    if value.__class__ is str and value.strip():
+                        found[value] = None
+    return list(found)
 
 
 def _empty(column: Column) -> Any:
@@ -192,8 +232,16 @@ def _empty(column: Column) -> Any:
     return ""
 
 
-def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) -> Roadmap:
-    """The full (internal) roadmap from raw sheets; problems go to `report`."""
+def build_roadmap(
+    raw_sheets: list[RawSheet],
+    config: Config,
+    report: Report,
+    helper: Helper[str, RenderedMarkdown] | None = None,
+) -> Roadmap:
+    """The full (internal) roadmap from raw sheets; problems go to `report`.
+
+    A `helper` (of `render_markdown_cell`) renders Markdown cells on another core meanwhile.
+    """
     tables = match_tables(raw_sheets, report, sheet_aliases=config.sheet_aliases, column_aliases=config.column_aliases)
     reader = _Reader(config, report)
     for name, table in tables.items():
@@ -203,9 +251,17 @@ def build_roadmap(raw_sheets: list[RawSheet], config: Config, report: Report) ->
 
     rows: dict[str, list[tuple[Record, dict[str, Any]]]] = {}
     by_sheet: dict[str, dict[str, str]] = {}
+    fields: dict[str, list[dict[str, Any]]] = {}
+    markdown = _markdown_cells(tables)
+    # Markdown cells are rendered by the helper, if there is one, while the other cells are typed here.
+    with (helper or Helper(render_markdown_cell, wanted=False)).map(markdown) as rendering:
+        for name, table in tables.items():
+            fields[name] = reader.table_fields(table, markdown=False)
+            rows[name], by_sheet[name] = _unique(name, list(zip(table.records, fields[name], strict=True)), report)
+        reader.rendered = dict(zip(markdown, rendering.results(), strict=True))
     for name, table in tables.items():
-        fields = reader.table_fields(table)
-        rows[name], by_sheet[name] = _unique(name, list(zip(table.records, fields, strict=True)), report)
+        reader.markdown_fields(table, fields[name])  # into the same dicts that `rows` holds
+    reader.rendered = {}
     ids = _Ids(by_sheet)
     refs = _RefChecker(ids, report, tables)
 

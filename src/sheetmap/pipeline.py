@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from sheetmap import rules
 from sheetmap.audience import project
+from sheetmap.background import Helper
 from sheetmap.config import Config
 from sheetmap.model import Roadmap
-from sheetmap.parse import build_roadmap
+from sheetmap.parse import build_roadmap, render_markdown_cell
 from sheetmap.report import Report
 from sheetmap.sources import read_sources
 
@@ -65,12 +66,27 @@ def load(sources: tuple[str, ...] | list[str], config: Config, snapshot: Snapsho
 
     `snapshot` saves Google Sheets after a good fetch, or reads them back offline.
     """
-    with _collector_paused():
+    # The helper is forked now, before the workbook is in memory (see background.py).
+    with _collector_paused(), Helper(render_markdown_cell, wanted=_sizeable(sources)) as markdown:
         raw = read_sources(list(sources), snapshot)
         report = Report(config.rules)
-        roadmap = build_roadmap(raw, config, report)
+        roadmap = build_roadmap(raw, config, report, markdown)
         rules.check(roadmap, report)
     return Loaded(roadmap, report, tuple(sources))
+
+
+#: Sources of this many bytes hold a few thousand rows: enough Markdown to share out (`background.MIN_ITEMS`).
+SIZEABLE = 256 * 1024
+
+
+def _sizeable(sources: tuple[str, ...] | list[str]) -> bool:
+    """Whether the sources are files big enough to be worth a helper process (Google Sheets are not looked at)."""
+    total = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            path = Path(source)
+            total += sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
+    return total >= SIZEABLE
 
 
 @contextlib.contextmanager

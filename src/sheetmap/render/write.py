@@ -28,7 +28,6 @@ import os
 import pickle
 import signal
 import struct
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -37,6 +36,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 
 from sheetmap.errors import SheetmapError
+from sheetmap.forking import cores as workers
+from sheetmap.forking import die_with, fork_is_safe
 
 if TYPE_CHECKING:
     from sheetmap.render.site import Page
@@ -69,14 +70,6 @@ class Written(NamedTuple):
     failed: tuple[str, str] | None = None
 
 
-def workers() -> int:
-    """How many processes to use: the cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def write_pages(pages: Sequence[Page], folder: Path, prepare: Callable[[], None] | None = None) -> int:
     """Render and write every page into `folder`; returns the number of files.
 
@@ -89,7 +82,7 @@ def write_pages(pages: Sequence[Page], folder: Path, prepare: Callable[[], None]
     count = workers()
     with _frozen_heap() as freeze:
         serial = sum(p.weight for p in pages) < PARALLEL_FROM or count < 2 or not hasattr(os, "fork")
-        if not serial and threading.active_count() > 1:
+        if not serial and not fork_is_safe():
             # A child forked while other threads run can deadlock on a lock one of them held.
             log.debug("other threads are running: rendering in this process")
             serial = True
@@ -318,18 +311,6 @@ def _work(work: list[list[int]], tasks: int, results: int) -> int:
     return 0
 
 
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this worker when the parent dies (Linux), so a killed build leaves none behind."""
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # elsewhere a worker outlives a killed parent by one chunk: its next report fails
-    if os.getppid() != parent:  # the parent died before prctl
-        os._exit(1)
-
-
 class _Workers:
     """Forked workers and what they (and this process) report: files written, a page that failed, a crash."""
 
@@ -351,7 +332,7 @@ class _Workers:
                 if pid == 0:
                     status = 1
                     try:
-                        _die_with(parent)
+                        die_with(parent)
                         for fd in (results_in, *self.pids):
                             os.close(fd)
                         status = _work(work, tasks, results_out)

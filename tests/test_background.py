@@ -1,0 +1,199 @@
+"""A forked helper shares the Markdown of a big workbook: the same results, in order, whatever becomes of it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sheetmap import background
+from sheetmap.background import Helper
+from sheetmap.config import Config
+from sheetmap.forking import cores, fork_is_safe
+from sheetmap.parse import build_roadmap, render_markdown_cell
+from sheetmap.report import Report
+from sheetmap.sources import read_sources
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
+needs_cores = pytest.mark.skipif(cores() < 2 or not hasattr(os, "fork"), reason="one core: no helper")
+
+
+def tagged(item: int) -> tuple[int, int]:
+    """The item squared, and the process that worked it out."""
+    return item * item, os.getpid()
+
+
+def ran_elsewhere(request: pytest.FixtureRequest) -> bool:
+    """True when this test ran, and passed, in a fresh process.
+
+    No helper is forked while other threads run, and in a test session the
+    browser tests' Playwright driver keeps threads running: a test that
+    needs a helper then runs again alone, where it can fork.
+    """
+    if fork_is_safe():
+        return False
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", request.node.nodeid],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return True
+
+
+def no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@needs_cores
+def test_the_helper_does_a_share_and_the_results_come_in_order(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    items = list(range(20_000))
+    with Helper(tagged) as helper, helper.map(items) as pending:
+        time.sleep(0.2)  # this process's other work
+        results = pending.results()
+    assert [square for square, _ in results] == [i * i for i in items]
+    assert {pid for _, pid in results} - {os.getpid()}, "the helper worked out some of them"
+    assert no_children_left()
+
+
+def test_without_a_helper_everything_is_done_here() -> None:
+    items = list(range(5000))
+    with Helper(tagged, wanted=False) as helper, helper.map(items) as pending:
+        results = pending.results()
+    assert results == [(i * i, os.getpid()) for i in items]
+
+
+@needs_cores
+def test_too_little_work_is_done_here_and_the_helper_goes(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    with Helper(tagged) as helper:
+        with helper.map(list(range(background.MIN_ITEMS - 1))) as pending:
+            assert {pid for _, pid in pending.results()} == {os.getpid()}
+        assert no_children_left()
+
+
+@needs_cores
+def test_a_helper_killed_before_its_work_came_leaves_it_all_here(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    with Helper(tagged) as helper:
+        os.kill(helper._pid, signal.SIGKILL)
+        time.sleep(0.1)
+        with helper.map(list(range(200_000))) as pending:  # more than a pipe holds
+            assert {pid for _, pid in pending.results()} == {os.getpid()}
+    assert no_children_left()
+
+
+@needs_cores
+def test_a_helper_given_no_work_goes_quietly(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    with Helper(tagged):
+        pass
+    assert no_children_left()
+
+
+@needs_cores
+def test_no_helper_while_other_threads_run() -> None:
+    """A child forked while another thread holds a lock can deadlock (as under `sheetmap serve`)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with Helper(tagged) as helper, helper.map(list(range(20_000))) as pending:
+            assert {pid for _, pid in pending.results()} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+
+
+PARENT = os.getpid()
+
+
+def dies_in_the_helper(item: int) -> int:
+    if os.getpid() != PARENT:
+        os._exit(3)  # killed, out of memory, …
+    return item + 1
+
+
+def fails_in_the_helper(item: int) -> int:
+    if os.getpid() != PARENT and item == 7_000:
+        raise ValueError("a bug")
+    return item + 1
+
+
+@needs_cores
+@pytest.mark.parametrize("func", [dies_in_the_helper, fails_in_the_helper])
+def test_what_the_helper_did_not_send_back_is_done_here(request: pytest.FixtureRequest, func: object) -> None:
+    if ran_elsewhere(request):
+        return
+    items = list(range(20_000))
+    with Helper(func) as helper, helper.map(items) as pending:  # type: ignore[arg-type]
+        time.sleep(0.2)  # the helper takes chunks meanwhile, and fails
+        assert pending.results() == [i + 1 for i in items]
+    assert no_children_left()
+
+
+def fails_everywhere(item: int) -> int:
+    if item == 7_000:
+        raise ValueError(f"a bug at {item}")
+    return item
+
+
+@needs_cores
+def test_a_bug_raises_here_with_its_own_traceback(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    with Helper(fails_everywhere) as helper, helper.map(list(range(20_000))) as pending:
+        time.sleep(0.2)
+        with pytest.raises(ValueError, match="a bug at 7000"):
+            pending.results()
+    assert no_children_left()
+
+
+@needs_cores
+def test_results_never_asked_for_leave_no_helper_behind(request: pytest.FixtureRequest) -> None:
+    if ran_elsewhere(request):
+        return
+    with pytest.raises(RuntimeError), Helper(tagged) as helper, helper.map(list(range(20_000))):
+        raise RuntimeError("the build failed in between")
+    assert no_children_left()
+
+
+@needs_cores
+def test_the_roadmap_and_report_are_the_same_with_a_helper(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every Markdown cell of the sample, one per chunk, most of them rendered in the helper."""
+    if ran_elsewhere(request):
+        return
+    monkeypatch.setattr(background, "MIN_ITEMS", 1)
+    monkeypatch.setattr(background, "CHUNKS", 10_000)
+    config = Config()
+    raw = read_sources([str(SAMPLE)])
+    alone = Report(config.rules)
+    expected = build_roadmap(raw, config, alone)
+    shared = Report(config.rules)
+    with Helper(render_markdown_cell) as helper:
+        roadmap = build_roadmap(raw, config, shared, helper)
+    assert roadmap == expected
+    assert [p.as_dict() for p in shared] == [p.as_dict() for p in alone]
+    assert any(i.description.html for i in roadmap.initiatives)
+    assert no_children_left()
