@@ -29,8 +29,9 @@ from pathlib import Path
 def stages(sources: list[str], audience: str) -> list[tuple[str, float, float]]:
     from sheetmap import rules
     from sheetmap.audience import project
+    from sheetmap.background import Helper
     from sheetmap.config import Config
-    from sheetmap.parse import build_roadmap
+    from sheetmap.parse import build_roadmap, render_markdown_cell
     from sheetmap.render.site import write_site
     from sheetmap.render.views import SiteView
     from sheetmap.report import Report
@@ -48,11 +49,12 @@ def stages(sources: list[str], audience: str) -> list[tuple[str, float, float]]:
         return now
 
     t = time.perf_counter()
-    raw = read_sources(sources)
-    t = timed(f"read ({sum(len(s.rows) for s in raw):,} rows)", t)
-    report = Report(config.rules)
-    roadmap = build_roadmap(raw, config, report)
-    t = timed("match sheets, parse cells, Markdown", t)
+    with Helper(render_markdown_cell) as helper:  # as pipeline.load does: Markdown on the other core
+        raw = read_sources(sources)
+        t = timed(f"read ({sum(len(s.rows) for s in raw):,} rows)", t)
+        report = Report(config.rules)
+        roadmap = build_roadmap(raw, config, report, helper)
+    t = timed("match sheets, parse cells, Markdown (a helper process renders some)", t)
     rules.check(roadmap, report)
     t = timed(f"product rules ({len(report)} problems)", t)
     projected = project(roadmap, audience)
