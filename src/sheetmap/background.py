@@ -107,7 +107,7 @@ class Helper(Generic[Item, Result]):
         return pending
 
     def close(self) -> None:
-        """Stop the helper, if it has no work yet (it exits when it reads no items) or never reads its results."""
+        """Stop a helper that was given no work: with its pipes closed it reads no items, and exits."""
         if self._pid:
             for fd in (self._items_out, self._tasks_out, self._tasks, self._results):
                 os.close(fd)
