@@ -30,6 +30,11 @@ def tagged(item: int) -> tuple[int, int]:
     return item * item, os.getpid()
 
 
+def slowly_tagged(item: int) -> tuple[int, int]:
+    time.sleep(0.0005)
+    return tagged(item)
+
+
 def ran_elsewhere(request: pytest.FixtureRequest) -> bool:
     """True when this test ran, and passed, in a fresh process.
 
@@ -63,10 +68,10 @@ def no_children_left() -> bool:
 def test_the_helper_does_a_share_and_the_results_come_in_order(request: pytest.FixtureRequest) -> None:
     if ran_elsewhere(request):
         return
-    items = list(range(20_000))
-    with Helper(tagged) as helper, helper.map(items) as pending:
+    items = list(range(4000))
+    with Helper(slowly_tagged) as helper, helper.map(items) as pending:
         time.sleep(0.2)  # this process's other work
-        results = pending.results()
+        results = pending.results()  # two seconds of work in one process: the helper has long started
     assert [square for square, _ in results] == [i * i for i in items]
     assert {pid for _, pid in results} - {os.getpid()}, "the helper worked out some of them"
     assert no_children_left()
