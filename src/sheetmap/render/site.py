@@ -25,7 +25,7 @@ from sheetmap.config import Config
 from sheetmap.render.brand import favicon_svg
 from sheetmap.render.brand import theme_css as brand_css
 from sheetmap.render.data import dumps, roadmap_data
-from sheetmap.render.fast_output import code_generator
+from sheetmap.render.fast_templates import code_generator
 from sheetmap.render.feed import atom
 from sheetmap.render.seo import absolute, robots_txt, sitemap_xml
 from sheetmap.render.views import SiteView, initiative_url
