@@ -29,9 +29,10 @@ spends more on its general machinery there than on the page:
 
 `code_generator_class` is Jinja's documented hook for changing the code a
 template compiles to, but the methods overridden here are not public: with
-another Jinja major version, without markupsafe's `_escape_inner`
-(markupsafe 2), or in an async or sandboxed environment, the stock code
-generator is used, and pages are the same, a little slower.
+a Jinja that lacks them, or without markupsafe's `_escape_inner`
+(markupsafe 2), the stock code generator is used, and pages are the same,
+a little slower. An async or sandboxed environment keeps Jinja's own
+lookups and calls (it awaits or checks them).
 `tests/test_fast_templates.py` renders every kind of place an output,
 attribute or call can stand both ways, and the sample site byte for byte.
 """
