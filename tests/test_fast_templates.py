@@ -255,3 +255,14 @@ def test_sandboxed_and_async_environments_keep_their_own_lookups_and_calls() -> 
     asynchronous = jinja2.Environment(enable_async=True)
     asynchronous.code_generator_class = FastCodeGenerator
     assert "sheetmap_getattr(" not in asynchronous.compile("{{ thing.name }}", raw=True)
+
+
+@pytest.mark.parametrize("missing", ["_optimizeconst", "_FAST"])
+def test_without_the_hooks_it_needs_jinjas_own_code_generator_is_used(
+    missing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sheetmap.render import fast_templates
+
+    assert fast_templates.code_generator() is FastCodeGenerator
+    monkeypatch.setattr(fast_templates, missing, None if missing == "_optimizeconst" else False)
+    assert fast_templates.code_generator() is CodeGenerator

@@ -39,13 +39,18 @@ attribute or call can stand both ways, and the sample site byte for byte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import BuiltinFunctionType, FunctionType, MethodType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.compiler import CodeGenerator, Frame, optimizeconst
-from jinja2.runtime import Context
+from jinja2 import compiler
+from jinja2.compiler import CodeGenerator
 from markupsafe import escape
+
+if TYPE_CHECKING:
+    from jinja2.compiler import Frame
+    from jinja2.runtime import Context
 
 try:  # markupsafe 3: the C escape of a str, without the Markup around it
     from markupsafe import _escape_inner as _escape_text
@@ -85,6 +90,15 @@ def sheetmap_call(context: Context, function: Any, /, *args: Any, **kwargs: Any)
         return context.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
+#: Jinja's decorator that writes a constant expression as its value instead of code, as its own methods do.
+#: Not public: without it (another Jinja) `code_generator` gives Jinja's own code generator.
+_optimizeconst = getattr(compiler, "optimizeconst", None)
+
+
+def _folding_constants(method: Callable[..., None]) -> Callable[..., None]:
+    return _optimizeconst(method) if _optimizeconst is not None else method
+
+
 class FastCodeGenerator(CodeGenerator):
     """Jinja's code generator, with the cheaper output, attribute lookups and calls described above."""
 
@@ -101,7 +115,7 @@ class FastCodeGenerator(CodeGenerator):
         if finalize.src is not None:
             self.write(finalize.src)
 
-    @optimizeconst  # as the stock methods: a constant expression is written as its value
+    @_folding_constants
     def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: Frame) -> None:
         if self._stock_calls_needed:
             super().visit_Getattr(node, frame)
@@ -112,7 +126,7 @@ class FastCodeGenerator(CodeGenerator):
         self.visit(node.node, frame)
         self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(sheetmap_o, {node.attr!r}))")
 
-    @optimizeconst
+    @_folding_constants
     def visit_Call(self, node: jinja2.nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         if self._stock_calls_needed:
             super().visit_Call(node, frame, forward_caller=forward_caller)
@@ -136,8 +150,12 @@ class FastCodeGenerator(CodeGenerator):
 
 def code_generator() -> type[CodeGenerator]:
     """The code generator for sheetmap's environments: the fast one where this Jinja allows it."""
-    if not _FAST or not all(
-        hasattr(CodeGenerator, name) for name in ("_output_child_pre", "visit_Getattr", "visit_Call", "signature")
+    if (
+        not _FAST
+        or _optimizeconst is None
+        or not all(
+            hasattr(CodeGenerator, name) for name in ("_output_child_pre", "visit_Getattr", "visit_Call", "signature")
+        )
     ):
         return CodeGenerator
     return FastCodeGenerator
