@@ -147,8 +147,9 @@ def in_new_folder(plan: Plan, cmd: Sequence[str], option: str, prefix: str) -> l
     the last one to six minutes whenever it looks for a free one (the kernel's `recently_deleted`). A
     build of 10,000 pages took 1 to 3 s more of system time right after 10,000 files were removed.
     """
-    quoted = " ".join(f'"${i}"' for i in range(len(cmd)))
-    return ["sh", "-c", f'exec {quoted} {option} "$(mktemp -d -p "{plan.work}" {prefix}-XXXXXX)"', *cmd]
+    # Everything goes to the shell as arguments, so no path needs quoting; `exec` keeps the tool the measured process.
+    script = 'folder=$(mktemp -d -p "$1" "$2-XXXXXX") || exit 2; option=$3; shift 3; exec "$@" "$option" "$folder"'
+    return ["sh", "-c", script, "sh", str(plan.work), prefix, option, *cmd]
 
 
 def error_row(goal: str, measure: str, *series: Series) -> Row | None:
