@@ -1,10 +1,13 @@
 """Templates compiled by `FastCodeGenerator` write exactly what Jinja's own code generator writes.
 
 The site's environment escapes `{{ text }}` without markupsafe's `Markup`
-wrapper (`render/fast_templates.py`); the text that comes out must be the same
-characters in every place an output can stand: the page, a block, a macro,
-a call block, a filter block, `{% set %}`, a loop, and where autoescaping
-is switched off. Then the sample roadmap is built both ways, byte for byte.
+wrapper, looks attributes up with the built-in `getattr` and calls plain
+functions directly (`render/fast_templates.py`). The text that comes out
+must be the same characters in every place an output can stand: the page,
+a block, a macro, a call block, a filter block, `{% set %}`, a loop, and
+where autoescaping is switched off; lookups and calls must find, call and
+fail as Jinja's code does, with every kind of callee and undefined value.
+Then the sample roadmap is built both ways, byte for byte.
 """
 
 from __future__ import annotations
