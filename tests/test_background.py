@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from sheetmap import background
 from sheetmap.background import Helper
 from sheetmap.config import Config
-from sheetmap.forking import cores, fork_is_safe
+from sheetmap.forking import MAX_OFFERED, cores, fork_is_safe, offer_chunks, take_chunks
 from sheetmap.parse import build_roadmap, render_markdown_cell
 from sheetmap.report import Report
 from sheetmap.sources import read_sources
@@ -202,3 +203,17 @@ def test_the_roadmap_and_report_are_the_same_with_a_helper(
     assert [p.as_dict() for p in shared] == [p.as_dict() for p in alone]
     assert any(i.description.html for i in roadmap.initiatives)
     assert no_children_left()
+
+
+def test_chunk_numbers_wait_in_a_pipe_and_each_is_taken_once() -> None:
+    reading, writing = os.pipe()
+    try:
+        offer_chunks(writing, MAX_OFFERED)  # all of them before anyone reads: the pipe must not block
+        os.close(writing)
+        first = list(itertools.islice(take_chunks(reading), 3))
+        assert first == [0, 1, 2]
+        assert list(take_chunks(reading)) == list(range(3, MAX_OFFERED))  # the rest, none twice
+        with pytest.raises(ValueError):
+            offer_chunks(reading, MAX_OFFERED + 1)
+    finally:
+        os.close(reading)

@@ -27,12 +27,11 @@ import contextlib
 import os
 import pickle
 import signal
-import struct
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Generic, TypeVar
 
-from sheetmap.forking import cores, die_with, fork_is_safe
+from sheetmap.forking import cores, die_with, fork_is_safe, offer_chunks, take_chunks
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -41,7 +40,6 @@ Result = TypeVar("Result")
 MIN_ITEMS = 2000
 #: The items go out in about this many chunks, so neither process waits long for the other at the end.
 CHUNKS = 64
-_INDEX = struct.Struct("=I")
 
 
 class Helper(Generic[Item, Result]):
@@ -92,8 +90,7 @@ class Helper(Generic[Item, Result]):
             self.close()
             return pending
         try:
-            # At most CHUNKS numbers of four bytes: they fit in the pipe before anyone reads.
-            os.write(self._tasks_out, b"".join(_INDEX.pack(n) for n in range(len(pending.chunks))))
+            offer_chunks(self._tasks_out, len(pending.chunks))  # at most CHUNKS
             with os.fdopen(self._items_out, "wb", closefd=False) as out:
                 pickle.dump(list(items), out, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:  # the helper is gone (killed): all is done here
@@ -136,8 +133,7 @@ class Pending(Generic[Item, Result]):
     def take(self, tasks: int) -> dict[int, list[Result]]:
         """Chunks from the pipe of chunk numbers until it is empty, done by this process."""
         done: dict[int, list[Result]] = {}
-        while raw := os.read(tasks, _INDEX.size):
-            (number,) = _INDEX.unpack(raw)
+        for number in take_chunks(tasks):
             done[number] = self._do(number)
         return done
 

@@ -5,6 +5,9 @@ Rendering (`render/write.py`) and typing the cells of a big workbook
 memory. Forking is safe only while no other thread runs (`sheetmap serve`,
 a web server or MkDocs embedding sheetmap): a child forked while another
 thread holds a lock can deadlock on it.
+
+Work is shared out as numbered chunks whose numbers wait in a pipe:
+whichever process is free takes the next (`offer_chunks`, `take_chunks`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import struct
 import threading
+from collections.abc import Iterator
 
 
 def cores() -> int:
@@ -38,3 +43,21 @@ def die_with(parent: int) -> None:
         pass  # elsewhere a helper outlives a killed parent until it next writes to it
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
+
+
+_CHUNK_NUMBER = struct.Struct("=I")
+#: A pipe holds 64 KB, so this many numbers fit before any process reads them.
+MAX_OFFERED = 65536 // _CHUNK_NUMBER.size
+
+
+def offer_chunks(pipe: int, count: int) -> None:
+    """Put the chunk numbers 0 to `count - 1` into `pipe` (its write end), all at once."""
+    if count > MAX_OFFERED:
+        raise ValueError(f"{count} chunk numbers do not fit in a pipe")  # a bug: callers cap their chunks
+    os.write(pipe, b"".join(_CHUNK_NUMBER.pack(n) for n in range(count)))
+
+
+def take_chunks(pipe: int) -> Iterator[int]:
+    """Chunk numbers from `pipe` (its read end) until it is empty and closed; each goes to one reader only."""
+    while raw := os.read(pipe, _CHUNK_NUMBER.size):  # reads of 4 bytes from a pipe are atomic
+        yield _CHUNK_NUMBER.unpack(raw)[0]

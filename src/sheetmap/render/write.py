@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import jinja2
 
 from sheetmap.errors import SheetmapError
+from sheetmap.forking import MAX_OFFERED, die_with, fork_is_safe, offer_chunks, take_chunks
 from sheetmap.forking import cores as workers
-from sheetmap.forking import die_with, fork_is_safe
 
 if TYPE_CHECKING:
     from sheetmap.render.site import Page
@@ -172,8 +172,7 @@ def _raise_failure(page: Page, message: str) -> None:
 _PAGES: Sequence[Page] = ()
 _FOLDER = Path()
 #: At most this many chunks (their numbers must fit in a pipe before any worker reads them).
-MAX_CHUNKS = 1024
-_INDEX = struct.Struct("=I")
+MAX_CHUNKS = min(1024, MAX_OFFERED)
 _SIZE = struct.Struct("=Q")
 
 
@@ -258,7 +257,7 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     work = [[items[i] for i in chunk] for chunk in chunks([pages[i].weight for i in items], count)]
     return_free_memory()
     tasks_in, tasks_out = os.pipe()
-    os.write(tasks_out, b"".join(_INDEX.pack(n) for n in range(len(work))))
+    offer_chunks(tasks_out, len(work))
     os.close(tasks_out)
     _PAGES, _FOLDER = pages, folder
     try:
@@ -269,8 +268,8 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
                 if not workers.add(_write_chunk([index])):
                     break
             else:
-                while raw := os.read(tasks_in, _INDEX.size):
-                    if not workers.add(_write_chunk(work[_INDEX.unpack(raw)[0]])):
+                for number in take_chunks(tasks_in):
+                    if not workers.add(_write_chunk(work[number])):
                         break
             workers.wait()
     finally:
@@ -301,8 +300,8 @@ def return_free_memory() -> None:
 def _work(work: list[list[int]], tasks: int, results: int) -> int:
     """A worker: chunks from the pipe until it is empty; a report for each on its own pipe."""
     with os.fdopen(results, "wb") as out:
-        while raw := os.read(tasks, _INDEX.size):
-            written = _write_chunk(work[_INDEX.unpack(raw)[0]])
+        for number in take_chunks(tasks):
+            written = _write_chunk(work[number])
             report = pickle.dumps(written)
             out.write(_SIZE.pack(len(report)) + report)
             out.flush()
