@@ -18,7 +18,7 @@ import jinja2
 from sheetmap.model import Idea, Initiative, Task
 from sheetmap.render.charts import burndown_svg, velocity_svg
 from sheetmap.render.delivery import SPRINT_DIR, points_text, sprint_path
-from sheetmap.render.site import Page, page_generator, render
+from sheetmap.render.site import Page, page_generator, render, render_listing
 from sheetmap.render.views import SiteView, initiative_url
 from sheetmap.sprint_stats import SprintSummary, group_by_status
 
@@ -167,7 +167,7 @@ def _common(view: SiteView) -> dict[str, object]:
 def _overview_page(view: SiteView, env: jinja2.Environment) -> bytes:
     plan = view.sprint_plan
     velocity = velocity_svg(plan.velocity_sprints, plan.average_velocity)
-    return render(env, "sprints.html", view, "..", velocity_chart=velocity, **_common(view))
+    return render_listing(env, "sprints.html", view, "..", velocity_chart=velocity, **_common(view))
 
 
 def _sprint_page(view: SiteView, env: jinja2.Environment, summary: SprintSummary) -> bytes:
@@ -186,4 +186,4 @@ def _sprint_page(view: SiteView, env: jinja2.Environment, summary: SprintSummary
 
 def _unplanned_page(view: SiteView, env: jinja2.Environment) -> bytes:
     columns = group_by_status(view.sprint_plan.unplanned)
-    return render(env, "sprint_unplanned.html", view, "..", columns=columns, **_common(view))
+    return render_listing(env, "sprint_unplanned.html", view, "..", columns=columns, **_common(view))

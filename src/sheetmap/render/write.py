@@ -48,17 +48,11 @@ log = logging.getLogger(__name__)
 #: sharing out cost some 10 ms, and two workers were first clearly faster at about 1,000 rows of
 #: pages (50 ms of rendering; 100 public initiatives). The sample roadmap stays below.
 PARALLEL_FROM = 1000
-#: Work is handed out in about this many chunks per worker, heaviest first, so no worker is left with a long tail.
-CHUNKS_PER_WORKER = 8
-#: Whole-roadmap pages listing this many rows are written before forking: each allocates 50-100 MB
-#: while it renders, which after a fork would all be copies (see `_write_parallel`) ...
-BEFORE_FORK_FROM = 10_000
-#: ... but only up to this share of all the work, since no other process runs meanwhile: with
-#: 100,000 initiatives every whole-roadmap page had reached the threshold, and 33 s of rendering
-#: ran in one process (goal 3 of issue 9 measured 16x the time for 10x the rows). Goal 1's three
-#: (roadmap.json, the priorities, the unplanned tasks: 31% of its work) still go first: 320 MB
-#: against 415 MB after the fork (with the heap trimmed).
-BEFORE_FORK_SHARE = 0.35
+#: Work is handed out in about this many chunks per worker, heaviest first, so no worker is left with a long
+#: tail: a page's weight (the rows it lists) is only roughly its cost (an initiative page with ten ideas takes as
+#: long as 60 tasks of a sprint board), and with 8 the last chunks of goal 1 (issue 9) took 0.6-0.9 s each, one
+#: process rendering on while the other had nothing left.
+CHUNKS_PER_WORKER = 32
 
 
 class Written(NamedTuple):
@@ -209,50 +203,27 @@ def chunks(weights: Sequence[int], count: int) -> list[list[int]]:
     return result
 
 
-def before_fork(pages: Sequence[Page]) -> set[int]:
-    """The pages to write before forking: the heaviest whole-roadmap ones, while they are a small share.
-
-    Heaviest first, each taken only while the pages taken so far stay
-    within `BEFORE_FORK_SHARE` of the weight of all the pages.
-    """
-    budget = BEFORE_FORK_SHARE * sum(page.weight for page in pages)
-    candidates = [i for i, page in enumerate(pages) if page.lists_all and page.weight >= BEFORE_FORK_FROM]
-    taken: set[int] = set()
-    for index in sorted(candidates, key=lambda i: -pages[i].weight):
-        if pages[index].weight <= budget:
-            taken.add(index)
-            budget -= pages[index].weight
-    return taken
-
-
 def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     """This process and `count - 1` forked workers render and write the pages.
 
-    Memory decides the order. After a fork, a page of memory that either
-    process writes is copied, and Python writes reference counts even when
-    it only reads an object; so whatever is touched after the fork costs
-    its size again, while before the fork a page's short-lived objects
-    reuse memory the build has freed. So the biggest pages that list the
-    whole roadmap (`Page.lists_all`, `BEFORE_FORK_FROM` rows or more:
-    roadmap.json, the priorities of 20,000 ideas) are written first, here,
-    while they are a small share of the work (`before_fork`); then one
-    worker per other core is forked, and this process writes the
-    other whole-roadmap pages (the board, …) while the workers start on the
-    pages of one item each. Those go out in chunks, heaviest first, through
-    a pipe that this process also takes them from once its own are done.
+    One worker per other core is forked; this process writes the pages
+    that list the whole roadmap (`Page.lists_all`: the board, roadmap.json,
+    the priorities of 20,000 ideas…) while the workers start on the pages
+    of one item each. Those go out in chunks, heaviest first, through a
+    pipe that this process also takes them from once its own are done.
     Every chunk number is in the pipe before the first fork, so the workers
     need nothing more from this process and stop when the pipe is empty.
-    Before forking, the memory the C heap holds free goes back to the
-    system (`return_free_memory`). For goal 1's workbook this keeps the
-    build at about 320 MB, against 390 MB without the trim, 415 MB with the
-    big pages rendered after the fork and 580 MB with two workers and an
-    idle parent.
+
+    Memory decides the rest. After a fork, a page of memory that either
+    process writes is copied, and Python writes reference counts even when
+    it only reads an object. So the memory the C heap holds free goes back
+    to the system before forking (`return_free_memory`), and the big pages
+    are rendered in little memory (`site.render_listing`, `data.dumps`):
+    goal 1's build peaks at about 340 MB. (They used to be rendered before
+    forking, with the other core idle: 320 MB, and 0.3-0.7 s longer.)
     """
     global _PAGES, _FOLDER
-    big = before_fork(pages)
-    first = [pages[i] for i in sorted(big)]
-    _write_serial(first, folder)
-    own = [i for i, page in enumerate(pages) if page.lists_all and i not in big]
+    own = [i for i, page in enumerate(pages) if page.lists_all]
     items = [i for i, page in enumerate(pages) if not page.lists_all]
     work = [[items[i] for i in chunk] for chunk in chunks([pages[i].weight for i in items], count)]
     return_free_memory()
@@ -262,8 +233,8 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     _PAGES, _FOLDER = pages, folder
     try:
         with _Workers(min(count - 1, len(work)), work, tasks_in) as workers:
-            log.debug("rendering %d files: %d before forking, %d more here, %d chunks shared with %d forked workers",
-                      len(pages), len(big), len(own), len(work), len(workers.pids))  # fmt: skip
+            log.debug("rendering %d files: %d here, %d chunks shared with %d forked workers",
+                      len(pages), len(own), len(work), len(workers.pids))  # fmt: skip
             for index in own:
                 if not workers.add(_write_chunk([index])):
                     break
@@ -275,7 +246,6 @@ def _write_parallel(pages: Sequence[Page], folder: Path, count: int) -> int:
     finally:
         os.close(tasks_in)
         _PAGES, _FOLDER = (), Path()
-    workers.written.append(Written(os.getpid(), [page.path for page in first]))
     return _check(workers, pages)
 
 
