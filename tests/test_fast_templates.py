@@ -12,6 +12,7 @@ Then the sample roadmap is built both ways, byte for byte.
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,31 @@ class _Html:
         return "<i>safe</i>"
 
 
+class _Trusted(Markup):
+    def __html__(self) -> str:
+        return "<i>trusted</i>"
+
+
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
+class _Stars(int):
+    def __str__(self) -> str:
+        return "<b>★</b>"
+
+
 def test_objects_that_carry_their_own_html_are_left_as_they_are() -> None:
     assert sheetmap_escape(_Html()) == "<i>safe</i>"
     assert sheetmap_escape(Markup("<b>x</b>")) == "<b>x</b>"
+
+
+def test_subclasses_of_markup_and_int_write_themselves_as_markupsafe_has_them() -> None:
+    """Plain `Markup` and `int` take a shortcut; a subclass may spell itself differently, and is asked."""
+    for value in (_Trusted("<b>x</b>"), _Level.HIGH, _Stars(5), True, -12, 10**30):
+        assert sheetmap_escape(value) == str(escape(value))
+    assert sheetmap_escape(_Trusted("<b>x</b>")) == "<i>trusted</i>"
+    assert sheetmap_escape(_Stars(5)) == "&lt;b&gt;★&lt;/b&gt;"
 
 
 # Every place an output expression can stand.
