@@ -13,9 +13,9 @@ spends more on its general machinery there than on the page:
   escape and comes out as the same characters, as a plain string; `Markup`
   is written as it is and an `int` as its digits (where `escape` made a new
   `Markup` of each); anything else (other numbers, objects with `__html__`,
-  undefined values) goes to markupsafe's `escape` as before. An output expression's result is only
-  ever joined into the page or into a block's buffer, which Jinja wraps in
-  `Markup` itself where it must.
+  undefined values) goes to markupsafe's `escape` as before. An output
+  expression's result is only ever joined into the page or into a block's
+  buffer, which Jinja wraps in `Markup` itself where it must.
 * **Attributes.** `item.title` compiles to `environment.getattr(item,
   'title')`, a Python method call around the built-in `getattr`. Here the
   built-in is called inline, with a default; only when the object has no
