@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_workbook
 from sheetmap import background
 from sheetmap.background import Helper
 from sheetmap.config import Config
 from sheetmap.forking import MAX_OFFERED, cores, fork_is_safe, offer_chunks, take_chunks
 from sheetmap.parse import build_roadmap, render_markdown_cell
 from sheetmap.report import Report
-from sheetmap.sources import read_sources
+from sheetmap.sources import FormulaWithoutValue, RawSheet, read_sources, xlsx_calamine
+from sheetmap.sources.guard import check_workbook_file
+from sheetmap.sources.xlsx_calamine import reads_part
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_sheets" / "acme-roadmap.xlsx"
@@ -202,6 +205,51 @@ def test_the_roadmap_and_report_are_the_same_with_a_helper(
     assert roadmap == expected
     assert [p.as_dict() for p in shared] == [p.as_dict() for p in alone]
     assert any(i.description.html for i in roadmap.initiatives)
+    assert no_children_left()
+
+
+@needs_cores
+def test_the_biggest_sheets_checks_run_in_a_helper_and_read_the_same(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """While this process reads the other sheets, a helper checks the biggest one's XML (goal 1 of issue 9:
+    0.2-0.4 s for 100,000 tasks): the same rows, fixes and refusals as when this process checks it."""
+    if ran_elsewhere(request):
+        return
+    tasks = [["ID", "Title", "Estimate"], *([f"T-{n}", f"Task {n}", n % 8] for n in range(3000))]
+    tasks += [["T-x", "=SUM(C2:C9)", -3], ["T-y", "#N/A", None]]  # a formula without a value, an error value
+    path = write_workbook(tmp_path / "big.xlsx", {"Initiatives": [["ID", "Title"], ["I-1", "One"]], "Tasks": tasks})
+    checked = tmp_path / "checked"
+
+    def recording(data: bytes) -> object:
+        with checked.open("a", encoding="utf-8") as log:
+            log.write(f"{os.getpid()} {len(data)}\n")
+        if os.getpid() == PARENT and len(data) < 100_000:
+            time.sleep(0.5)  # this process's other sheets take a while, as in a real workbook
+        return scan_sheet(data)
+
+    scan_sheet = xlsx_calamine._scan_sheet
+    monkeypatch.setattr(xlsx_calamine, "_scan_sheet", recording)
+
+    def read(elsewhere_from: int) -> tuple[list[RawSheet] | None, dict[int, int]]:
+        checked.unlink(missing_ok=True)
+        monkeypatch.setattr(xlsx_calamine, "CHECK_ELSEWHERE_FROM", elsewhere_from)
+        sheets = xlsx_calamine.read_with_calamine(path, "big.xlsx", check_workbook_file(path, keep=reads_part))
+        sizes = dict(map(int, line.split()[::-1]) for line in checked.read_text(encoding="utf-8").splitlines())
+        return sheets, sizes  # part size -> the process that checked it
+
+    alone, where = read(1 << 40)
+    assert set(where.values()) == {os.getpid()}
+    shared, where = read(0)
+    assert where[max(where)] != os.getpid() and where[min(where)] == os.getpid()  # the biggest, in the helper
+    assert shared == alone and alone is not None
+    tasks_read = alone[1].rows
+    assert isinstance(tasks_read[-2].values[1], FormulaWithoutValue) and tasks_read[-1].values[1] == "#N/A"
+    assert no_children_left()
+    # A refusal in the helper (here: more cells than calamine may hold) is a refusal here: openpyxl reads.
+    monkeypatch.setattr(xlsx_calamine, "MAX_CELLS", 5000)
+    refused, where = read(0)
+    assert refused is None and where[max(where)] != os.getpid()
     assert no_children_left()
 
 

@@ -81,12 +81,15 @@ class Helper(Generic[Item, Result]):
             os.close(fd)
         self._pid, self._tasks_out = pid, tasks_out
 
-    def map(self, items: Sequence[Item]) -> Pending[Item, Result]:
-        """`func` over `items`: started in the helper now, finished by `Pending.results()`."""
+    def map(self, items: Sequence[Item], *, min_items: int | None = None) -> Pending[Item, Result]:
+        """`func` over `items`: started in the helper now, finished by `Pending.results()`.
+
+        Fewer than `min_items` (`MIN_ITEMS` unless given) are all done here.
+        """
         pending = Pending(self._func, items)
         if not self._pid:
             return pending
-        if len(items) < MIN_ITEMS or len(pending.chunks) < 2:
+        if len(items) < (MIN_ITEMS if min_items is None else min_items):
             self.close()
             return pending
         try:
