@@ -220,6 +220,7 @@ def test_the_biggest_sheets_checks_run_in_a_helper_and_read_the_same(
     tasks += [["T-x", "=SUM(C2:C9)", -3], ["T-y", "#N/A", None]]  # a formula without a value, an error value
     path = write_workbook(tmp_path / "big.xlsx", {"Initiatives": [["ID", "Title"], ["I-1", "One"]], "Tasks": tasks})
     checked = tmp_path / "checked"
+    scan_sheet = xlsx_calamine._scan_sheet
 
     def recording(data: bytes) -> object:
         with checked.open("a", encoding="utf-8") as log:
@@ -228,7 +229,6 @@ def test_the_biggest_sheets_checks_run_in_a_helper_and_read_the_same(
             time.sleep(0.5)  # this process's other sheets take a while, as in a real workbook
         return scan_sheet(data)
 
-    scan_sheet = xlsx_calamine._scan_sheet
     monkeypatch.setattr(xlsx_calamine, "_scan_sheet", recording)
 
     def read(elsewhere_from: int) -> tuple[list[RawSheet] | None, dict[int, int]]:

@@ -112,24 +112,25 @@ def read_with_calamine(path: Path, source: str, parts: dict[str, bytes] | None =
             ):
                 workbook = CalamineWorkbook.from_path(str(path))
                 try:
-                    names = [meta.name for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
                     # chart and dialog sheets hold no table (openpyxl skips them too)
+                    names = [meta.name for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
                     rows: dict[str, list[RawRow]] = {}
-                    for name in names:
+                    scans: dict[str, _Scan | Declined] = {}
+                    # The sheet the helper checks goes last: the others are read meanwhile.
+                    for name in sorted(names, key=lambda n: package.sheet_parts.get(n) in elsewhere):
                         part = package.sheet_parts.get(name)
                         if part is None:
                             raise Declined(f"no part for sheet {name!r}")
-                        if part not in elsewhere:
+                        scan: _Scan | Declined
+                        if part in elsewhere:
+                            scans = scans or dict(zip(elsewhere, scanning.results(), strict=True))
+                            scan = scans[part]
+                            parts.pop(part, None)
+                        else:
                             scan = _scan_sheet(parts.pop(part) if part in parts else archive.read(part))
-                            rows[name] = _rows(workbook.get_sheet_by_name(name), scan)
-                    scans = dict(zip(elsewhere, scanning.results(), strict=True))
-                    for name in names:
-                        if name not in rows:
-                            checked = scans[package.sheet_parts[name]]
-                            if isinstance(checked, Declined):
-                                raise checked
-                            parts.pop(package.sheet_parts[name], None)
-                            rows[name] = _rows(workbook.get_sheet_by_name(name), checked)
+                        if isinstance(scan, Declined):
+                            raise scan
+                        rows[name] = _rows(workbook.get_sheet_by_name(name), scan)
                 finally:
                     workbook.close()
     except Exception:  # calamine's errors, zip or XML surprises, Declined: openpyxl decides
