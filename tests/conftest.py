@@ -22,6 +22,13 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's tmp_path factory exists
+def pytest_configure(config: pytest.Config) -> None:
+    # sheetmap keeps compiled templates in the user's cache folder (render/compiled.py); the tests, and the
+    # commands they run, keep theirs in a folder of this run's own.
+    os.environ["XDG_CACHE_HOME"] = str(config._tmp_path_factory.mktemp("xdg-cache"))  # type: ignore[attr-defined]
+
+
 def benchmark_module(name: str) -> Any:
     """A module of `benchmarks/` (the workbook generator, the measuring), which is not a package."""
     folder = str(Path(__file__).resolve().parents[1] / "benchmarks")

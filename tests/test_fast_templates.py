@@ -27,6 +27,7 @@ from sheetmap.audience import project
 from sheetmap.config import Config
 from sheetmap.pipeline import load
 from sheetmap.render import site
+from sheetmap.render.compiled import CompiledTemplates
 from sheetmap.render.fast_templates import FastCodeGenerator, sheetmap_escape
 from sheetmap.render.views import SiteView
 
@@ -124,7 +125,7 @@ def test_the_sample_site_is_the_same_with_jinjas_own_code_generator(
     fast = dict(site.site_files(view))
     # A fresh environment and compiled-template store, so nothing compiled the fast way is reused.
     monkeypatch.setattr(site, "code_generator", lambda: CodeGenerator)
-    monkeypatch.setattr(site, "_COMPILED", site._MemoryBytecodeCache())
+    monkeypatch.setattr(site, "_compiled", CompiledTemplates)
     site._environment.cache_clear()
     try:
         stock = dict(site.site_files(view))

@@ -25,6 +25,7 @@ import jinja2
 from sheetmap.config import Config
 from sheetmap.render.brand import favicon_svg
 from sheetmap.render.brand import theme_css as brand_css
+from sheetmap.render.compiled import CompiledTemplates, disk_folder
 from sheetmap.render.data import dumps, roadmap_data
 from sheetmap.render.fast_templates import code_generator
 from sheetmap.render.feed import atom
@@ -82,35 +83,17 @@ def environment(templates: Path | None, *, reload: bool = True) -> jinja2.Enviro
     Without (`write_site`: one build), it is a fresh environment that reads
     each template once and never checks it again: that check is a `stat` of
     the file for every `{% include %}` of every card. Compiled templates are
-    kept by source checksum either way, so a fresh one compiles nothing twice.
+    kept by source checksum either way, in memory and on disk, so nothing is
+    compiled twice, in one run or the next (render/compiled.py).
     """
     key = str(templates) if templates else ""
     return _environment(key) if reload else _new_environment(key, reload=False)
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept by name and source checksum.
-
-    `sheetmap serve` empties the template cache before every rebuild (a new
-    override must win over a cached built-in), and each `write_site` starts
-    a fresh environment; with this, an unchanged template is not parsed and
-    compiled again, only looked up.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._store.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-#: Shared by every environment: they are configured alike, so the same source compiles alike.
-_COMPILED = _MemoryBytecodeCache()
+@lru_cache(maxsize=1)
+def _compiled() -> CompiledTemplates:
+    """Shared by every environment: they are configured alike, so the same source compiles alike."""
+    return CompiledTemplates(disk_folder())
 
 
 @lru_cache(maxsize=4)
@@ -131,7 +114,7 @@ def _new_environment(templates: str, *, reload: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_compiled(),
         auto_reload=reload,
     )
     env.code_generator_class = code_generator()
