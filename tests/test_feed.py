@@ -402,3 +402,35 @@ def test_the_feed_is_the_same_from_what_is_kept_of_the_previous_roadmap(
 
     assert changes(kept) == changes(published)
     assert all(set(card) <= {"id", "horizon", "title"} for card in kept["initiatives"])
+
+
+def test_a_build_with_more_changes_than_the_feed_keeps_keeps_the_newest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """IDs are made only for the changes kept: those kept, and their IDs, are what keeping every change gives."""
+    from sheetmap.render import changes as module
+
+    def horizons(count: int, shift: int) -> dict[str, str | None]:
+        return {f"A-{n}": ["Now", "Next", "Later", "Done", None][(n + shift) % 5] for n in range(count)}
+
+    def dated(horizons: dict[str, str | None]) -> Roadmap:  # completed on different days: the newest come first
+        roadmap = _roadmap(horizons)
+        cards = tuple(
+            Initiative(**{**c.__dict__, "completed": dt.date(2026, 5, 1 + int(c.id[2:]) % 28)})
+            if c.horizon == "Done"
+            else c
+            for c in roadmap.initiatives
+        )
+        return Roadmap(audience="public", initiatives=cards)
+
+    first = dated(horizons(180, 0))
+    history, _ = compute_changes(first, None, key="k", url_of=lambda i: "x")
+    previous = _published(first, history)
+    second = dated(horizons(260, 2))
+    kept, _ = compute_changes(second, previous, key="k", url_of=lambda i: "x")
+    assert len(kept) == module.HISTORY == 100
+    monkeypatch.setattr(module, "HISTORY", 10_000)
+    every, _ = compute_changes(second, previous, key="k", url_of=lambda i: "x")
+    assert len(every) > 300
+    assert kept == every[:100]
+    # Fresh changes of several kinds and dates, and the history below them, take part.
+    assert {c.kind for c in kept} == {"added", "moved"} and {c.kind for c in every[100:]} >= {"completed", "added"}
+    assert {c.id for c in history} & {c.id for c in every[100:]}

@@ -20,7 +20,7 @@ import datetime as dt
 import os
 import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sheetmap.model import Initiative, Roadmap
@@ -136,7 +136,9 @@ def compute_changes(
     date = data_date(roadmap, history)
     seen = Counter((c.initiative, c.kind, c.before, c.after) for c in history)
     current = {i.id: i for i in roadmap.initiatives}
-    fresh: list[Change] = []
+    # Each change of this build with the name its ID is made from: the ID, a UUID, is made only for the
+    # changes kept (a first build of 10,000 initiatives has 10,000 changes, and keeps HISTORY of them).
+    fresh: list[tuple[Change, str]] = []
 
     def record(
         kind: str, item_id: str, title: str, before: str | None, after: str | None, item: Initiative | None
@@ -144,10 +146,7 @@ def compute_changes(
         seen[(item_id, kind, before, after)] += 1
         name = f"{key}|{roadmap.audience}|{item_id}|{kind}|{before}|{after}|{seen[(item_id, kind, before, after)]}"
         when = item.completed if kind == "completed" and item and item.completed else date
-        fresh.append(
-            Change(str(uuid.uuid5(NAMESPACE, name)), kind, item_id, title, before, after, when,
-                   url_of(item) if item else None)
-        )  # fmt: skip
+        fresh.append((Change("", kind, item_id, title, before, after, when, url_of(item) if item else None), name))
 
     old = _previous_cards(previous) if previous is not None else {}
     for item in roadmap.initiatives:
@@ -162,7 +161,8 @@ def compute_changes(
             record("withdrawn", item_id, was["title"], was["horizon"], None, None)
     # A withdrawn card keeps only its withdrawal in the history, not the story before it.
     kept = [c for c in history if c.initiative in current or c.kind == "withdrawn"]
-    fresh.sort(key=lambda c: (-c.date.toordinal(), KINDS.index(c.kind), c.initiative))
-    every = fresh + kept
+    fresh.sort(key=lambda pair: (-pair[0].date.toordinal(), KINDS.index(pair[0].kind), pair[0].initiative))
+    # The sort below is stable, so the fresh changes it keeps are the first of these, HISTORY at most.
+    every = [replace(change, id=str(uuid.uuid5(NAMESPACE, name))) for change, name in fresh[:HISTORY]] + kept
     every.sort(key=lambda c: -c.date.toordinal())  # stable: within a day, this build's changes first
     return every[:HISTORY], date
