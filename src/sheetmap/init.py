@@ -8,12 +8,11 @@ never overwritten unless asked: all files are checked before any is written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sheetmap.atomic_file import write_atomically
 from sheetmap.errors import SheetmapError
 
 WORKBOOK = "roadmap.xlsx"
@@ -273,22 +272,10 @@ def init_project(
     for name, content in files.items():
         target = directory / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, content)
+        # A half-written workbook is worse than none.
+        write_atomically(target, content, mode=0o644)
         written.append(target)
     return written
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    # A half-written workbook is worse than none: write aside, then rename over.
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(content)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def next_steps(directory: Path, written: list[Path]) -> str:

@@ -24,13 +24,12 @@ published folder.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sheetmap.atomic_file import write_atomically
 from sheetmap.errors import ConfigError, SourceError
 from sheetmap.sources import google_urls
 from sheetmap.sources.table import CellValue, RawRow, RawSheet
@@ -145,14 +144,7 @@ def save(path: Path, key: str, sheets: Sequence[RawSheet]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_file() and path.read_bytes() == data:
             return  # unchanged: leave the file (and its modification time) alone
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
     except OSError as exc:
         raise SourceError(
             f"Cannot save the snapshot {path}: {exc.strerror or exc}. Check the snapshot folder "

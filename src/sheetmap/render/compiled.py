@@ -28,11 +28,12 @@ import importlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
+
+from sheetmap.atomic_file import write_atomically
 
 #: The modules whose code decides what a template compiles to.
 _COMPILER_FILES = ("sheetmap.render.fast_templates", "sheetmap.render.site", "jinja2.compiler", "jinja2.runtime")
@@ -60,22 +61,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
         code = bucket.bytecode_to_string()
         self._memory[bucket.key] = code
         if self.folder is not None:
-            _write_atomically(self.folder / bucket.key, code)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A whole file or none: another build may read it at any moment. Failing is only a miss."""
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            with contextlib.suppress(OSError):  # only a miss for the next run
+                write_atomically(self.folder / bucket.key, code)
 
 
 def disk_folder() -> Path | None:
