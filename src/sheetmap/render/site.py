@@ -139,8 +139,12 @@ def long_date(day: dt.date | None) -> str:
 
 def render(env: jinja2.Environment, template: str, view: SiteView, root: str, **context: Any) -> bytes:
     """One page; `root` is the relative path from the page to the site root ('.' or '..')."""
-    page = env.get_template(template)
-    return page.render(view=view, roadmap=view.roadmap, config=view.config, root=root, **context).encode("utf-8")
+    return env.get_template(template).render(_variables(view, root, context)).encode("utf-8")
+
+
+def _variables(view: SiteView, root: str, context: dict[str, Any]) -> dict[str, Any]:
+    """What every page template sees, and the page's own variables."""
+    return {"view": view, "roadmap": view.roadmap, "config": view.config, "root": root, **context}
 
 
 #: A page that lists the whole roadmap becomes UTF-8 this many pieces (outputs, template text) at a time.
@@ -156,8 +160,7 @@ def render_listing(env: jinja2.Environment, template: str, view: SiteView, root:
     are encoded as they come. Not for every page: the generator around
     the template's costs 5 % on small ones.
     """
-    page = env.get_template(template)
-    pieces = page.generate(view=view, roadmap=view.roadmap, config=view.config, root=root, **context)
+    pieces = env.get_template(template).generate(_variables(view, root, context))
     return b"".join(["".join(part).encode("utf-8") for part in iter(partial(_next_part, pieces), [])])
 
 
