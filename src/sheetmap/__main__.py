@@ -1,3 +1,3 @@
-from sheetmap.cli import main
+from sheetmap.cli import run
 
-main()
+run()
