@@ -13,6 +13,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from conftest import tree_bytes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Runs a command as `entry` does, and reports what the garbage collections *after* it collected.
@@ -52,8 +54,7 @@ def build(tmp_path: Path, entry: str) -> list[int]:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Built public site" in done.stdout + done.stderr
     assert (out / "index.html").is_file()
-    collected = [int(line.partition("=")[2]) for line in done.stdout.splitlines() if line.startswith("COLLECTED=")]
-    return collected
+    return [int(line.partition("=")[2]) for line in done.stdout.splitlines() if line.startswith("COLLECTED=")]
 
 
 def test_the_program_ends_without_collecting_the_roadmap(tmp_path: Path) -> None:
@@ -62,10 +63,7 @@ def test_the_program_ends_without_collecting_the_roadmap(tmp_path: Path) -> None
     # Nothing else changed: the same pages as a build in a process that collects at exit.
     collecting = build(tmp_path, "main")
     assert sum(collecting) > 100, collecting  # what `run` spares: the sample's roadmap, still in cycles
-    pages = sorted(p.relative_to(tmp_path / "module") for p in (tmp_path / "module").rglob("*") if p.is_file())
-    assert pages == sorted(p.relative_to(tmp_path / "main") for p in (tmp_path / "main").rglob("*") if p.is_file())
-    for page in pages:
-        assert (tmp_path / "module" / page).read_bytes() == (tmp_path / "main" / page).read_bytes(), page
+    assert tree_bytes(tmp_path / "module") == tree_bytes(tmp_path / "main")
 
 
 def test_the_console_script_is_the_program() -> None:
